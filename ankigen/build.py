@@ -1,0 +1,111 @@
+"""The pipeline, start to end: load -> validate -> render -> stamp -> write."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .atomic import write_atomically
+from .lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
+from .model import CardSet
+from .package import build_apkg, note_type, stamp
+from .render import RenderedSet, render_card_set
+from .validate import load_card_set
+
+
+@dataclass
+class Report:
+    """What a build did, for the summary the CLI prints."""
+
+    card_set: CardSet
+    output: Path | None = None
+    size: int = 0
+    new: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    notetype_changed: bool = False
+
+    def counts(self) -> list[tuple[str, int]]:
+        """(subdeck name, number of cards), in deck order."""
+        cards = self.card_set.cards
+        return [
+            (c.name, sum(1 for card in cards if card.category == c.id))
+            for c in self.card_set.deck.categories
+        ]
+
+
+def check(root: Path) -> tuple[CardSet, RenderedSet]:
+    """Everything a build does except writing; raises CardSetError with every problem."""
+    card_set = load_card_set(root)
+    rendered = render_card_set(card_set)
+    read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
+    return card_set, rendered
+
+
+def build(root: Path, output: Path | None = None, now: int | None = None) -> Report:
+    """Compile the card set at ``root`` into an .apkg and update its lock file."""
+    card_set, rendered = check(root)
+    deck = card_set.deck
+    output = output or Path("dist") / f"{deck.id}.apkg"
+    lock_path = root / LOCK_FILE
+    previous = read_lock(lock_path)
+    if now is None:
+        now = now_from_environment() or int(time.time())
+
+    report = Report(card_set, output)
+    report.warnings += _renames(previous, card_set)
+    notetype = note_type(deck)
+    notetype_stamp = Stamp(
+        notetype.content_hash, next_mtime(previous.notetype, notetype.content_hash, now)
+    )
+    report.notetype_changed = previous.notetype is not None and (
+        previous.notetype.hash != notetype.content_hash
+    )
+
+    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, notetype_stamp)
+    stamped = []
+    for r in rendered.cards:
+        card = r.card
+        before = previous.cards.get(card.id)
+        lock.cards[card.id] = Stamp(
+            r.content_hash, next_mtime(before, r.content_hash, now), card.category
+        )
+        stamped.append((r, lock.cards[card.id].mtime))
+        if before is None:
+            report.new.append(card.id)
+        elif before.hash != r.content_hash:
+            report.changed.append(card.id)
+        if before is not None and before.category and before.category != card.category:
+            report.warnings.append(
+                f"card '{card.id}' moved from category '{before.category}' to '{card.category}':"
+                " Anki leaves cards it already has in their old subdeck"
+            )
+    report.removed = sorted(set(previous.cards) - set(lock.cards))
+
+    data = build_apkg(
+        deck, rendered.description, notetype, notetype_stamp.mtime, stamp(stamped), rendered.media
+    )
+    write_atomically(output, data)
+    write_atomically(lock_path, lock.to_json().encode())
+    report.size = len(data)
+    return report
+
+
+def _renames(previous: Lock, card_set: CardSet) -> list[str]:
+    deck = card_set.deck
+    warnings = []
+    hint = "Anki matches decks by name, so cards already imported stay in '{}'"
+    if previous.deck and previous.deck != deck.name:
+        warnings.append(
+            f"deck renamed from '{previous.deck}' to '{deck.name}': " + hint.format(previous.deck)
+        )
+    for category in deck.categories:
+        old = previous.categories.get(category.id)
+        if old and old != category.name:
+            warnings.append(
+                f"category '{category.id}' renamed from '{old}' to '{category.name}': "
+                + hint.format(old)
+            )
+    return warnings

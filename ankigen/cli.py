@@ -1,0 +1,128 @@
+"""The command line: arguments, one error boundary, the build summary.
+
+Heavy modules (genanki, Markdown, Pygments) are imported inside the commands,
+so ``ankigen --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+
+from .errors import CardSetError
+
+if TYPE_CHECKING:
+    from .build import Report
+
+CARDS_DIR = click.Path(file_okay=False, path_type=Path)
+
+
+@contextmanager
+def reported() -> Iterator[None]:
+    """The one place where problems become output and exit code 1."""
+    try:
+        yield
+    except CardSetError as exc:
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        count = len(exc.problems)
+        click.secho(f"{count} problem{'s' * (count != 1)} found; nothing written.", err=True)
+        raise SystemExit(1) from None
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        click.echo(f"{where}{exc.strerror or exc}", err=True)
+        raise SystemExit(1) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="ankigen")
+def main() -> None:
+    """Compile a YAML card set into an Anki package (.apkg).
+
+    Re-importing a rebuilt package updates edited notes in place: nothing is
+    duplicated and review history is kept.
+
+    \b
+    Example:
+      ankigen check cards
+      ankigen build cards -o dist/deck.apkg
+    """
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Where to write the package  [default: dist/<deck id>.apkg]",
+)
+def build(cards_dir: Path, output: Path | None) -> None:
+    """Validate CARDS_DIR and compile it into one .apkg.
+
+    Also updates CARDS_DIR/ankigen.lock, which keeps each card's modification
+    time between builds: commit it with the cards.
+
+    \b
+    Example:
+      ankigen build                      # cards/ -> dist/<deck id>.apkg
+      ankigen build my-cards -o out/my-deck.apkg
+    """
+    from .build import build as run_build
+
+    with reported():
+        report = run_build(cards_dir, output)
+    _summary(report)
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+def check(cards_dir: Path) -> None:
+    """Validate CARDS_DIR and report every problem; write nothing.
+
+    \b
+    Example:
+      ankigen check cards
+    """
+    from .build import check as run_check
+
+    with reported():
+        card_set, _ = run_check(cards_dir)
+    count = len(card_set.cards)
+    click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
+
+
+def _summary(report: Report) -> None:
+    deck = report.card_set.deck
+    click.echo(deck.name)
+    counts = report.counts()
+    width = max(len(name) for name, _ in counts)
+    for name, count in counts:
+        click.echo(f"  {name:<{width}}  {count:>5} card{'s' * (count != 1)}")
+    total = len(report.card_set.cards)
+    first_build = len(report.new) == total and not report.changed and not report.removed
+    click.echo(
+        f"{total} cards: {len(report.new)} new, {len(report.changed)} changed, "
+        f"{len(report.removed)} removed" + (" (first build)" if first_build and total else "")
+    )
+    if not first_build:
+        for label, ids in (("new", report.new), ("changed", report.changed)):
+            if ids:
+                click.echo(f"  {label}: {', '.join(ids)}")
+    if report.removed:
+        click.echo(f"  removed: {', '.join(report.removed)}")
+        search = " or ".join(f'"ID:{card_id}"' for card_id in report.removed)
+        click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
+    if report.notetype_changed:
+        click.echo("note type (templates or CSS) changed: re-import updates it")
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
+    click.echo(f"wrote {report.output} ({_size(report.size)})")
+
+
+def _size(size: int) -> str:
+    return f"{size / 1024:.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:.1f} MiB"

@@ -1,0 +1,99 @@
+"""Read YAML files safely, remembering the line of every mapping and key.
+
+PyYAML silently keeps the last of two equal keys in a mapping; the loader
+here reports the repetition instead. Only plain data is constructed (safe
+loading): a tag such as ``!!python/object`` is an error, never code.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import Problem
+
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is several times faster
+
+
+class LineDict(dict):
+    """A mapping that knows the line it starts on and the line of each key."""
+
+    line: int = 0
+    key_lines: dict[str, int]
+
+    def line_of(self, key: str) -> int:
+        return self.key_lines.get(key, self.line)
+
+
+class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    problems: list[Problem]
+    path: Path
+
+
+def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+    loader.flatten_mapping(node)
+    value = LineDict()
+    value.line = node.start_mark.line + 1
+    value.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            loader.problems.append(Problem(loader.path, line, "a key must be plain text"))
+            continue
+        key = str(key)
+        if key in value.key_lines:
+            first = value.key_lines[key]
+            loader.problems.append(
+                Problem(loader.path, line, f"duplicate key '{key}' (first at line {first})")
+            )
+            continue
+        value.key_lines[key] = line
+        value[key] = loader.construct_object(value_node, deep=True)
+    return value
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
+    """Parse one YAML file; return its data (None when unusable) and its problems."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        return None, [Problem(path, None, f"cannot read file: {exc.strerror}")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        byte = raw[exc.start]
+        return None, [Problem(path, line, f"not valid UTF-8 (byte 0x{byte:02x}); save it as UTF-8")]
+    if not text.strip():
+        return None, [Problem(path, None, "file is empty")]
+
+    loader = _LineLoader(text)
+    loader.problems = []
+    loader.path = path
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        return None, [_syntax_problem(path, exc)]
+    except yaml.YAMLError as exc:  # unmarked: rare, e.g. a stream-level reader error
+        return None, [Problem(path, None, f"invalid YAML: {exc}")]
+    finally:
+        loader.dispose()
+    return data, loader.problems
+
+
+def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line = mark.line + 1 if mark else None
+    problem = exc.problem or "invalid YAML"
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        tag = problem.split("tag", 1)[1].strip(" :'\"").replace("tag:yaml.org,2002:", "!!")
+        return Problem(path, line, f"YAML tag '{tag}' is not allowed: card files hold plain data")
+    if exc.context and exc.context not in problem:
+        problem = f"{exc.context}, {problem}"
+    return Problem(path, line, f"YAML syntax error: {problem}")

@@ -1,0 +1,73 @@
+"""The card set as frozen values: what the loader produces and the renderer consumes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+LEVELS = ("basic", "intermediate", "advanced")
+
+
+@dataclass(frozen=True)
+class Category:
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Deck:
+    name: str
+    id: str
+    description: str
+    tag_root: str
+    categories: tuple[Category, ...]
+    path: Path
+
+
+@dataclass(frozen=True)
+class Article:
+    key: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    article: str
+    label: str  # how the article numbers it, e.g. "Q6" or "Basic #5"
+    text: str
+
+
+@dataclass(frozen=True)
+class Reading:
+    title: str
+    url: str
+
+
+@dataclass(frozen=True)
+class Card:
+    id: str
+    category: str
+    question: str
+    answer: str
+    correction: str = ""
+    sources: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    level: str = ""
+    reading: tuple[Reading, ...] = ()
+    path: Path = Path()
+    line: int = 0
+    # line of each key, so that a problem found while rendering points at its field
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class CardSet:
+    root: Path
+    deck: Deck
+    articles: dict[str, Article]
+    questions: dict[str, Question]
+    cards: tuple[Card, ...]
+
+    def category(self, category_id: str) -> Category:
+        return next(c for c in self.deck.categories if c.id == category_id)

@@ -1,0 +1,164 @@
+"""The Anki side: note type, decks and notes, written as a byte-reproducible .apkg.
+
+genanki writes the collection; ids and modification times are then set from the
+lock file, because genanki stamps every note with one build time. How Anki's
+importer (rslib, import_export/package/apkg) treats each of them:
+- notes are matched by GUID across the collection, so GUIDs come from ids only;
+- an existing note is updated only when the package's note mtime is newer;
+- note types are matched by id, fields and templates by their own ``id``;
+- decks are matched by name; media files by name (a clash gets renamed).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import itertools
+import json
+import sqlite3
+import zipfile
+from dataclasses import dataclass
+from importlib import resources
+
+import genanki
+from pygments.formatters import HtmlFormatter
+
+from .model import Deck
+from .render import FIELDS, HIGHLIGHT_CLASS, Media, RenderedCard
+
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+CODE_STYLE, CODE_STYLE_NIGHT = "default", "github-dark"
+
+
+def stable_id(*parts: str) -> int:
+    """A fixed id in genanki's recommended range [2**30, 2**31), derived from names."""
+    digest = hashlib.sha256("\x1f".join(("ankigen", *parts)).encode()).digest()
+    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
+
+
+def guid(deck: Deck, card_id: str) -> str:
+    """Never derived from content: editing a card keeps its note, and so its history."""
+    return genanki.guid_for(deck.id, card_id)
+
+
+@dataclass(frozen=True)
+class NoteType:
+    name: str
+    fields: tuple[dict, ...]
+    templates: tuple[dict, ...]
+    css: str
+
+    @property
+    def content_hash(self) -> str:
+        data = json.dumps([self.name, self.fields, self.templates, self.css], sort_keys=True)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+
+def note_type(deck: Deck) -> NoteType:
+    files = resources.files("ankigen") / "notetype"
+    code_css = "\n".join(
+        (
+            HtmlFormatter(style=CODE_STYLE).get_style_defs(f".{HIGHLIGHT_CLASS}"),
+            HtmlFormatter(style=CODE_STYLE_NIGHT).get_style_defs(f".nightMode .{HIGHLIGHT_CLASS}"),
+        )
+    )
+    return NoteType(
+        name=f"{deck.name} (ankigen)",
+        # Fixed ids per slot: Anki then treats a renamed field or template as the same one.
+        fields=tuple({"name": n, "id": stable_id(deck.id, "field", n)} for n in FIELDS),
+        templates=(
+            {
+                "name": "Card",
+                "id": stable_id(deck.id, "template", "card"),
+                "qfmt": (files / "front.html").read_text(encoding="utf-8"),
+                "afmt": (files / "back.html").read_text(encoding="utf-8"),
+            },
+        ),
+        css=(files / "style.css").read_text(encoding="utf-8") + "\n" + code_css,
+    )
+
+
+@dataclass(frozen=True)
+class Stamped:
+    """A rendered card with the identity Anki sees."""
+
+    rendered: RenderedCard
+    mtime: int
+    note_id: int
+    due: int  # position among new cards: the card set's order
+
+
+def stamp(cards: list[tuple[RenderedCard, int]]) -> list[Stamped]:
+    """Unique note ids derived from stored times (ms), so equal inputs give equal bytes."""
+    order = sorted(range(len(cards)), key=lambda i: (cards[i][1], i))
+    ids: dict[int, int] = {}
+    last = 0
+    for i in order:
+        last = max(cards[i][1] * 1000, last + 1)
+        ids[i] = last
+    return [Stamped(r, mtime, ids[i], i + 1) for i, (r, mtime) in enumerate(cards)]
+
+
+def build_apkg(
+    deck: Deck,
+    description: str,
+    notetype: NoteType,
+    notetype_mtime: int,
+    cards: list[Stamped],
+    media: tuple[Media, ...],
+) -> bytes:
+    """The whole .apkg, as bytes: collection, media map, then media files in name order."""
+    model = genanki.Model(
+        stable_id(deck.id, "notetype"),
+        notetype.name,
+        fields=[dict(f) for f in notetype.fields],
+        templates=[dict(t) for t in notetype.templates],
+        css=notetype.css,
+        sort_field_index=0,
+    )
+    root = genanki.Deck(stable_id(deck.id, "deck"), deck.name, description)
+    subdecks = {
+        c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{c.name}")
+        for c in deck.categories
+    }
+    for card in cards:
+        r = card.rendered
+        note = genanki.Note(model, list(r.fields), tags=list(r.tags), guid=guid(deck, r.card.id))
+        subdecks[r.card.category].add_note(note)
+    root.add_model(model)
+
+    conn = sqlite3.connect(":memory:")
+    cursor = conn.cursor()
+    # Small temporary ids that cannot collide with the final, millisecond-sized ones.
+    genanki.Package([root, *subdecks.values()]).write_to_db(
+        cursor, notetype_mtime, itertools.count(1)
+    )
+    for card in cards:
+        note_guid = guid(deck, card.rendered.card.id)
+        cursor.execute(
+            "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ?"
+            " WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
+            (card.note_id, card.note_id, card.mtime, card.due, note_guid),
+        )
+        cursor.execute(
+            "UPDATE notes SET id = ?, mod = ? WHERE guid = ?",
+            (card.note_id, card.mtime, note_guid),
+        )
+    conn.commit()
+    collection = conn.serialize()
+    conn.close()
+
+    entries = [
+        ("collection.anki2", collection),
+        ("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()),
+        *((str(i), m.source.read_bytes()) for i, m in enumerate(media)),
+    ]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data in entries:
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return buffer.getvalue()

@@ -1,0 +1,301 @@
+"""Turn the YAML files of a card set into a checked CardSet, collecting every problem.
+
+Layout of a card set directory: ``deck.yaml`` (the deck and its categories),
+an optional ``sources.yaml`` (articles and their question ids) and any number
+of other ``*.yaml`` files, each holding the cards of one category.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+from typing import Any
+
+from .errors import CardSetError, Problem
+from .load import LineDict, read_yaml
+from .model import LEVELS, Article, Card, CardSet, Category, Deck, Question, Reading
+
+DECK_FILE = "deck.yaml"
+SOURCES_FILE = "sources.yaml"
+ID_PATTERN = re.compile(r"[a-z0-9-]+")
+
+DECK_KEYS = ("name", "id", "description", "tag_root", "categories")
+CATEGORY_KEYS = ("id", "name")
+SOURCES_KEYS = ("articles", "questions")
+ARTICLE_KEYS = ("title", "file", "where")
+QUESTION_KEYS = ("id", "text", "section", "number", "article")
+CARD_FILE_KEYS = ("category", "cards")
+CARD_KEYS = (
+    "id", "question", "answer", "correction", "sources", "tags", "level", "reading",
+)  # fmt: skip
+READING_KEYS = ("title", "url")
+
+
+def load_card_set(root: Path) -> CardSet:
+    """Read and check a whole card set; raise CardSetError with every problem found."""
+    if not (root / DECK_FILE).is_file():
+        what = "is not a directory" if not root.is_dir() else f"has no {DECK_FILE}"
+        raise CardSetError([Problem(root, None, f"card set {what}")])
+    problems: list[Problem] = []
+    deck = _deck(root / DECK_FILE, problems)
+    articles: dict[str, Article] = {}
+    questions: dict[str, Question] | None = None
+    if (root / SOURCES_FILE).exists():
+        articles, questions = _sources(root / SOURCES_FILE, problems)
+    card_files = sorted(
+        p for p in [*root.glob("*.yaml"), *root.glob("*.yml")]
+        if p.name not in (DECK_FILE, SOURCES_FILE)
+    )  # fmt: skip
+    cards: list[Card] = []
+    for path in card_files:
+        cards += _card_file(path, deck, questions, problems)
+    _check_unique_ids(cards, problems)
+    if problems:
+        raise CardSetError(problems)
+    assert deck is not None
+    order = {c.id: i for i, c in enumerate(deck.categories)}
+    cards.sort(key=lambda c: order[c.category])  # stable: file order within a category
+    return CardSet(root, deck, articles, questions or {}, tuple(cards))
+
+
+class _Keys:
+    """Reads the keys of one YAML mapping against what it may hold, recording problems."""
+
+    def __init__(
+        self, data: LineDict, path: Path, what: str, allowed: tuple[str, ...], problems: list
+    ) -> None:
+        self.data, self.path, self.what, self.problems = data, path, what, problems
+        for key in data:
+            if key not in allowed:
+                hint = difflib.get_close_matches(key, allowed, n=1)
+                also = f" (did you mean '{hint[0]}'?)" if hint else ""
+                self.problem(key, f"unknown key '{key}' in {what}{also}")
+
+    def problem(self, key: str | None, message: str) -> None:
+        line = self.data.line_of(key) if key else self.data.line
+        self.problems.append(Problem(self.path, line, message))
+
+    def text(self, key: str, *, required: bool = False) -> str:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                missing = "has no" if key not in self.data else "has an empty"
+                self.problem(key, f"{self.what} {missing} {key}")
+            return ""
+        if not isinstance(value, str):
+            self.problem(key, f"{self.what}: {key} must be text, not {_kind(value)}{_quote(value)}")
+            return ""
+        if required and not value.strip():
+            self.problem(key, f"{self.what} has an empty {key}")
+        return value
+
+    def ident(self, key: str) -> str:
+        value = self.text(key, required=True)
+        if value and not ID_PATTERN.fullmatch(value):
+            self.problem(key, f"{self.what}: {key} '{value}' may only contain a-z, 0-9 and '-'")
+        return value
+
+    def items(self, key: str, *, required: bool = False) -> list[Any]:
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(key, f"{self.what} has no {key}")
+            return []
+        if not isinstance(value, list):
+            self.problem(key, f"{self.what}: {key} must be a list, not {_kind(value)}")
+            return []
+        return value
+
+    def texts(self, key: str) -> tuple[str, ...]:
+        values = self.items(key)
+        wrong = [v for v in values if not isinstance(v, str) or not v]
+        if wrong:
+            self.problem(
+                key, f"{self.what}: every entry of {key} must be text, not {_kind(wrong[0])}"
+            )
+        return tuple(v for v in values if isinstance(v, str) and v)
+
+    def mappings(self, key: str, *, required: bool = False) -> list[LineDict]:
+        values = self.items(key, required=required)
+        for value in values:
+            if not isinstance(value, LineDict):
+                self.problem(key, f"{self.what}: every entry of {key} must be a mapping")
+                return [v for v in values if isinstance(v, LineDict)]
+        return values
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, str):
+        return "empty text"
+    return f"a {type(value).__name__}"
+
+
+def _quote(value: Any) -> str:
+    return " (put it in quotes)" if not isinstance(value, list | dict) else ""
+
+
+def _top(path: Path, what: str, problems: list[Problem]) -> LineDict | None:
+    data, found = read_yaml(path)
+    problems += found
+    if data is None or (found and not isinstance(data, LineDict)):
+        return None
+    if not isinstance(data, LineDict):
+        problems.append(Problem(path, 1, f"{what} must be a mapping of keys to values"))
+        return None
+    return data
+
+
+def _deck(path: Path, problems: list[Problem]) -> Deck | None:
+    data = _top(path, "deck.yaml", problems)
+    if data is None:
+        return None
+    keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
+    name = keys.text("name", required=True)
+    deck_id = keys.ident("id")
+    tag_root = keys.text("tag_root") or deck_id
+    if re.search(r"\s", tag_root):
+        keys.problem("tag_root", f"tag_root '{tag_root}' contains a space")
+    categories: list[Category] = []
+    for entry in keys.mappings("categories", required=True):
+        cat = _Keys(entry, path, "category", CATEGORY_KEYS, problems)
+        category = Category(cat.ident("id"), cat.text("name", required=True))
+        if "::" in category.name:
+            cat.problem("name", f"category name '{category.name}' may not contain '::'")
+        if any(c.id == category.id for c in categories):
+            cat.problem("id", f"duplicate category id '{category.id}'")
+        categories.append(category)
+    if not categories and "categories" in data and isinstance(data["categories"], list):
+        keys.problem("categories", "deck.yaml lists no categories")
+    description = keys.text("description")
+    return Deck(name, deck_id, description, tag_root, tuple(categories), path)
+
+
+def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:
+    data = _top(path, "sources.yaml", problems)
+    if data is None:
+        return {}, {}
+    keys = _Keys(data, path, "sources.yaml", SOURCES_KEYS, problems)
+    articles: dict[str, Article] = {}
+    raw_articles = data.get("articles")
+    if not isinstance(raw_articles, LineDict):
+        keys.problem("articles", "sources.yaml: articles must be a mapping of key to article")
+    else:
+        for key, entry in raw_articles.items():
+            if not isinstance(entry, LineDict):
+                problems.append(
+                    Problem(path, raw_articles.line_of(key), f"article '{key}' must be a mapping")
+                )
+                continue
+            art = _Keys(entry, path, f"article '{key}'", ARTICLE_KEYS, problems)
+            articles[key] = Article(key, art.text("title", required=True))
+    questions: dict[str, Question] = {}
+    position: dict[str, int] = {}
+    for entry in keys.mappings("questions", required=True):
+        q = _Keys(entry, path, "question", QUESTION_KEYS, problems)
+        qid, text = q.ident("id"), q.text("text", required=True)
+        q.text("section")
+        article = q.text("article") or next(
+            (a for a in sorted(articles, key=len, reverse=True) if qid.startswith(a + "-")), ""
+        )
+        if not qid:
+            continue
+        if article not in articles:
+            q.problem(
+                "id", f"question '{qid}' belongs to no article (start its id with an article key)"
+            )
+            continue
+        if qid in questions:
+            q.problem("id", f"duplicate question id '{qid}'")
+            continue
+        position[article] = position.get(article, 0) + 1
+        label = q.text("number") or f"Q{position[article]}"
+        questions[qid] = Question(qid, article, label, text)
+    return articles, questions
+
+
+def _card_file(
+    path: Path, deck: Deck | None, questions: dict[str, Question] | None, problems: list[Problem]
+) -> list[Card]:
+    data = _top(path, "a card file", problems)
+    if data is None:
+        return []
+    keys = _Keys(data, path, "card file", CARD_FILE_KEYS, problems)
+    category = keys.text("category", required=True)
+    if category and deck is not None and category not in {c.id for c in deck.categories}:
+        known = ", ".join(c.id for c in deck.categories)
+        keys.problem("category", f"unknown category '{category}' (deck.yaml has: {known})")
+    return [
+        _card(entry, path, category, questions, problems)
+        for entry in keys.mappings("cards", required=True)
+    ]
+
+
+def _card(
+    data: LineDict,
+    path: Path,
+    category: str,
+    questions: dict[str, Question] | None,
+    problems: list[Problem],
+) -> Card:
+    card_id = data.get("id") if isinstance(data.get("id"), str) else None
+    keys = _Keys(data, path, f"card '{card_id}'" if card_id else "card", CARD_KEYS, problems)
+    card_id = keys.ident("id")
+    sources = keys.texts("sources")
+    for source in sources:
+        if questions is None:
+            keys.problem("sources", f"{keys.what} cites '{source}' but there is no {SOURCES_FILE}")
+        elif source not in questions:
+            keys.problem("sources", f"{keys.what}: unknown source '{source}'")
+    tags = keys.texts("tags")
+    for tag in tags:
+        if re.search(r"\s", tag):
+            keys.problem("tags", f"tag '{tag}' contains a space")
+    level = keys.text("level")
+    if level and level not in LEVELS:
+        keys.problem(
+            "level", f"{keys.what}: level must be one of {', '.join(LEVELS)}, not '{level}'"
+        )
+    reading = []
+    for entry in keys.mappings("reading"):
+        link = _Keys(entry, path, "reading entry", READING_KEYS, problems)
+        title, url = link.text("title", required=True), link.text("url", required=True)
+        if url and not re.match(r"https?://", url):
+            link.problem("url", f"reading url '{url}' must start with http:// or https://")
+        reading.append(Reading(title, url))
+    return Card(
+        id=card_id,
+        category=category,
+        question=keys.text("question", required=True),
+        answer=keys.text("answer", required=True),
+        correction=keys.text("correction"),
+        sources=sources,
+        tags=tags,
+        level=level,
+        reading=tuple(reading),
+        path=path,
+        line=data.line,
+        lines=dict(data.key_lines),
+    )
+
+
+def _check_unique_ids(cards: list[Card], problems: list[Problem]) -> None:
+    first: dict[str, Card] = {}
+    for card in cards:
+        if not card.id:
+            continue
+        if card.id in first:
+            other = first[card.id]
+            where = f"{other.path}:{other.lines.get('id', other.line)}"
+            message = f"duplicate card id '{card.id}' (first at {where})"
+            problems.append(Problem(card.path, card.lines.get("id", card.line), message))
+        else:
+            first[card.id] = card
