@@ -7,11 +7,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_atomically
+from .errors import CardSetError
 from .lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .model import CardSet
 from .package import build_apkg, note_type, stamp
-from .render import RenderedSet, render_card_set
-from .validate import load_card_set
+from .render import RenderedSet, render_with_problems
+from .validate import read_card_set
 
 
 @dataclass
@@ -38,9 +39,16 @@ class Report:
 
 def check(root: Path) -> tuple[CardSet, RenderedSet]:
     """Everything a build does except writing; raises CardSetError with every problem."""
-    card_set = load_card_set(root)
-    rendered = render_card_set(card_set)
-    read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
+    card_set, problems = read_card_set(root)
+    if card_set is None:
+        raise CardSetError(problems)
+    rendered, render_problems = render_with_problems(card_set)
+    try:
+        read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
+    except CardSetError as exc:
+        problems += exc.problems
+    if problems or render_problems:
+        raise CardSetError(problems + render_problems)
     return card_set, rendered
 
 

@@ -84,6 +84,8 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         return None, [Problem(path, None, f"invalid YAML: {exc}")]
     finally:
         loader.dispose()
+    if data is None:  # only comments, or a lone null
+        return None, [*loader.problems, Problem(path, None, "file holds no data")]
     return data, loader.problems
 
 

@@ -57,13 +57,18 @@ class RenderedSet:
 
 def render_card_set(card_set: CardSet) -> RenderedSet:
     """Render every card; raise CardSetError with every rendering problem found."""
+    rendered, problems = render_with_problems(card_set)
+    if problems:
+        raise CardSetError(problems)
+    return rendered
+
+
+def render_with_problems(card_set: CardSet) -> tuple[RenderedSet, list[Problem]]:
     renderer = Renderer(card_set)
     cards = tuple(renderer.card(card) for card in card_set.cards)
     description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
-    if renderer.problems:
-        raise CardSetError(renderer.problems)
     media = tuple(sorted(renderer.media.values(), key=lambda m: m.name))
-    return RenderedSet(cards, description, media)
+    return RenderedSet(cards, description, media), renderer.problems
 
 
 class Renderer:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -34,9 +35,19 @@ READING_KEYS = ("title", "url")
 
 def load_card_set(root: Path) -> CardSet:
     """Read and check a whole card set; raise CardSetError with every problem found."""
+    card_set, problems = read_card_set(root)
+    if problems or card_set is None:
+        raise CardSetError(problems)
+    return card_set
+
+
+def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
+    """Read a card set and every problem in it. The set (None without a usable deck.yaml)
+    keeps only cards of known categories, citing known sources, so that later stages
+    can look for their own problems even in a set that has some already."""
     if not (root / DECK_FILE).is_file():
         what = "is not a directory" if not root.is_dir() else f"has no {DECK_FILE}"
-        raise CardSetError([Problem(root, None, f"card set {what}")])
+        return None, [Problem(root, None, f"card set {what}")]
     problems: list[Problem] = []
     deck = _deck(root / DECK_FILE, problems)
     articles: dict[str, Article] = {}
@@ -51,12 +62,18 @@ def load_card_set(root: Path) -> CardSet:
     for path in card_files:
         cards += _card_file(path, deck, questions, problems)
     _check_unique_ids(cards, problems)
-    if problems:
-        raise CardSetError(problems)
-    assert deck is not None
+    if deck is None:
+        return None, problems
     order = {c.id: i for i, c in enumerate(deck.categories)}
-    cards.sort(key=lambda c: order[c.category])  # stable: file order within a category
-    return CardSet(root, deck, articles, questions or {}, tuple(cards))
+    usable = sorted(
+        (
+            replace(card, sources=tuple(s for s in card.sources if s in (questions or {})))
+            for card in cards
+            if card.category in order
+        ),
+        key=lambda card: order[card.category],  # stable: file order within a category
+    )
+    return CardSet(root, deck, articles, questions or {}, tuple(usable)), problems
 
 
 class _Keys:
@@ -93,7 +110,7 @@ class _Keys:
     def ident(self, key: str) -> str:
         value = self.text(key, required=True)
         if value and not ID_PATTERN.fullmatch(value):
-            self.problem(key, f"{self.what}: {key} '{value}' may only contain a-z, 0-9 and '-'")
+            self.problem(key, f"{key} '{value}' may only contain a-z, 0-9 and '-'")
         return value
 
     def items(self, key: str, *, required: bool = False) -> list[Any]:
@@ -162,7 +179,7 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     name = keys.text("name", required=True)
     deck_id = keys.ident("id")
     tag_root = keys.text("tag_root") or deck_id
-    if re.search(r"\s", tag_root):
+    if "tag_root" in data and re.search(r"\s", tag_root):
         keys.problem("tag_root", f"tag_root '{tag_root}' contains a space")
     categories: list[Category] = []
     for entry in keys.mappings("categories", required=True):

@@ -105,7 +105,5 @@ def import_package(col: object, path: Path) -> object:
     """Import as Anki's File > Import does, with its default options; return the log."""
     from anki.collection import ImportAnkiPackageOptions, ImportAnkiPackageRequest
 
-    request = ImportAnkiPackageRequest(
-        package_path=str(path), options=ImportAnkiPackageOptions()
-    )
+    request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
     return col.import_anki_package(request).log  # type: ignore[attr-defined]

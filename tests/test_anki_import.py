@@ -47,9 +47,9 @@ def test_shipped_deck_imports_into_anki(shipped_copy: Path, tmp_path: Path, coll
                 assert math in answer, (card.id, math)
 
     media = set(Path(collection.media.dir()).iterdir())
-    assert {p.name for p in media} == {
-        m.name for m in package_media(shipped_copy)
-    }, "every referenced image, and nothing else, reaches Anki's media folder"
+    assert {p.name for p in media} == {m.name for m in package_media(shipped_copy)}, (
+        "every referenced image, and nothing else, reaches Anki's media folder"
+    )
 
 
 def package_media(root: Path):

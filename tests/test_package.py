@@ -1,0 +1,81 @@
+import io
+import json
+import sqlite3
+import zipfile
+from pathlib import Path
+
+from ankigen.build import build
+from ankigen.package import guid, note_type, stable_id, stamp
+from ankigen.validate import load_card_set
+
+
+def _open(path: Path) -> tuple[zipfile.ZipFile, sqlite3.Connection]:
+    archive = zipfile.ZipFile(path)
+    db = sqlite3.connect(":memory:")
+    db.deserialize(archive.read("collection.anki2"))
+    return archive, db
+
+
+def test_ids_are_stable_and_in_genanki_range() -> None:
+    assert stable_id("a", "b") == stable_id("a", "b") != stable_id("a", "c")
+    assert 1 << 30 <= stable_id("x") < 1 << 31
+
+
+def test_guid_depends_on_deck_and_card_id_only(write_cards) -> None:
+    deck = load_card_set(write_cards()).deck
+    assert guid(deck, "alpha") == guid(deck, "alpha") != guid(deck, "beta")
+
+
+def test_stamp_gives_unique_increasing_ids_from_times() -> None:
+    cards = [("r1", 100), ("r2", 50), ("r3", 100), ("r4", 50)]
+    stamped = stamp(cards)  # type: ignore[arg-type]
+    assert [s.note_id for s in stamped] == [100_000, 50_000, 100_001, 50_001]
+    assert [s.due for s in stamped] == [1, 2, 3, 4]
+    many = stamp([("r", 7)] * 2500)  # type: ignore[list-item]
+    assert len({s.note_id for s in many}) == 2500
+
+
+def test_package_layout(write_cards, tmp_path: Path) -> None:
+    root = write_cards(
+        code="category: code\ncards:\n  - id: img\n    question: '![x](b.svg) ![y](a.svg)'\n"
+        "    answer: A\n"
+    )
+    (root / "a.svg").write_text("<svg>a</svg>")
+    (root / "b.svg").write_text("<svg>b</svg>")
+    build(root, tmp_path / "d.apkg", now=1_700_000_000)
+    archive, db = _open(tmp_path / "d.apkg")
+    infos = archive.infolist()
+    assert [i.filename for i in infos] == ["collection.anki2", "media", "0", "1"]
+    assert {(i.date_time, i.compress_type) for i in infos} == {
+        ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED)
+    }
+    media = json.loads(archive.read("media"))
+    assert list(media.values()) == sorted(media.values())  # sorted by name
+    assert archive.read("0") == b"<svg>a</svg>"
+
+    rows = db.execute("select id, mod, guid from notes order by id").fetchall()
+    assert {mod for _, mod, _ in rows} == {1_700_000_000}
+    assert [i for i, _, _ in rows] == [1_700_000_000_000 + n for n in range(3)]
+    cards = db.execute("select id, nid, mod from cards order by id").fetchall()
+    assert [(c, n) for c, n, _ in cards] == [(i, i) for i, _, _ in rows]
+    models = json.loads(db.execute("select models from col").fetchone()[0])
+    (model,) = models.values()
+    assert model["mod"] == 1_700_000_000
+    assert [f["id"] for f in model["flds"]] == [
+        f["id"] for f in note_type(load_card_set(root).deck).fields
+    ]
+    decks = {
+        d["name"] for d in json.loads(db.execute("select decks from col").fetchone()[0]).values()
+    }
+    assert {"Test Deck", "Test Deck::Theory", "Test Deck::Code"} <= decks
+
+
+def test_same_input_gives_the_same_bytes(write_cards, tmp_path: Path) -> None:
+    root = write_cards()
+    build(root, tmp_path / "a.apkg", now=1_700_000_000)
+    lock = (root / "ankigen.lock").read_bytes()
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "b.apkg", now=1_700_000_000)
+    assert (root / "ankigen.lock").read_bytes() == lock
+    assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
+    assert zipfile.ZipFile(io.BytesIO((tmp_path / "a.apkg").read_bytes())).testzip() is None

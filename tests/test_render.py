@@ -1,0 +1,161 @@
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ankigen.errors import CardSetError
+from ankigen.render import Renderer, card_tags, render_card_set, unsafe_html
+from ankigen.validate import load_card_set
+
+
+@pytest.fixture
+def renderer(write_cards) -> Renderer:
+    return Renderer(load_card_set(write_cards()))
+
+
+def md(renderer: Renderer, text: str) -> str:
+    html = renderer.markdown(text, Path("x.yaml"), 1)
+    assert renderer.problems == []
+    return html
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (r"\(a_1 * b_2\) and \(c_3\)", r"<p>\(a_1 * b_2\) and \(c_3\)</p>"),
+        (r"\[ \sum_i x_i^2 \]", r"<p>\[ \sum_i x_i^2 \]</p>"),
+        ("\\[\n a < b \\\\ c_1 \n\\]", "<p>\\[\n a &lt; b \\\\ c_1 \n\\]</p>"),
+        (r"**bold** \(x^*\) _it_", r"<p><strong>bold</strong> \(x^*\) <em>it</em></p>"),
+        ("It costs $1,000,000, not $2.", "<p>It costs $1,000,000, not $2.</p>"),
+        ("`\\(code\\)`", "<p><code>\\(code\\)</code></p>"),
+        ("- a\n- b", "<ul>\n<li>a</li>\n<li>b</li>\n</ul>"),
+    ],
+)
+def test_math_passes_through_markdown_untouched(renderer, source: str, expected: str) -> None:
+    assert md(renderer, source) == expected
+
+
+def test_fenced_code_is_highlighted_with_classes(renderer) -> None:
+    html = md(renderer, "```python\ndef f(x):\n    return x < \\(1\\)\n```")
+    assert html.startswith('<div class="highlight"><pre>')
+    assert '<span class="k">def</span>' in html
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "return x &lt; \\(1\\)" in text and "style=" not in html
+
+
+def test_tables(renderer) -> None:
+    html = md(renderer, "| a | b |\n|---|---|\n| 1 | 2 |")
+    assert "<table>" in html and "<td>1</td>" in html
+
+
+@pytest.mark.parametrize(
+    ("html", "found"),
+    [
+        ("<p>fine <a href='https://x'>x</a></p>", []),
+        ("<script>alert(1)</script>", ["<script> is not allowed in a card"]),
+        ("<img src=x onerror=alert(1)>", ["event handler 'onerror=' is not allowed in a card"]),
+        ("<a href=' JaVa\tScript:x'>x</a>", ["a javascript: URL is not allowed in a card (href=)"]),
+        ("<p>a &lt;script&gt; in text</p>", []),
+    ],
+)
+def test_unsafe_html(html: str, found: list[str]) -> None:
+    assert unsafe_html(html) == found
+
+
+def test_unsafe_markdown_is_reported_with_the_field_line(write_cards) -> None:
+    root = write_cards(
+        code="category: code\ncards:\n  - id: x\n    question: Q\n"
+        "    answer: '[click](javascript:alert(1))'\n"
+    )
+    with pytest.raises(CardSetError) as info:
+        render_card_set(load_card_set(root))
+    assert [str(p) for p in info.value.problems] == [
+        f"{root}/code.yaml:5: a javascript: URL is not allowed in a card (href=)"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("media/none.png", "image 'media/none.png' not found"),
+        ("../secret.png", "image '../secret.png' is outside the cards directory"),
+        ("/etc/passwd", "image '/etc/passwd' must be a relative path to a file in the card set"),
+        (
+            "https://x/y.png",
+            "image 'https://x/y.png' must be a relative path to a file in the card set",
+        ),
+    ],
+)
+def test_image_problems(write_cards, src: str, message: str) -> None:
+    (write_cards().parent / "secret.png").write_bytes(b"x")
+    root = write_cards(
+        code=f"category: code\ncards:\n  - id: x\n    question: Q\n    answer: '![a]({src})'\n"
+    )
+    with pytest.raises(CardSetError) as info:
+        render_card_set(load_card_set(root))
+    assert [str(p) for p in info.value.problems] == [f"{root}/code.yaml:5: {message}"]
+
+
+def test_images_get_content_addressed_names(write_cards) -> None:
+    root = write_cards(
+        code="category: code\ncards:\n  - id: x\n    question: '![a](media/p.svg)'\n"
+        "    answer: '![b](./media/p.svg)'\n"
+    )
+    (root / "media").mkdir()
+    (root / "media" / "p.svg").write_text("<svg/>")
+    rendered = render_card_set(load_card_set(root))
+    (media,) = rendered.media
+    assert re.fullmatch(r"test-deck-p-[0-9a-f]{8}\.svg", media.name)
+    x = rendered.cards[-1]
+    assert f'src="{media.name}"' in x.fields[0] and f'src="{media.name}"' in x.fields[1]
+    (root / "media" / "p.svg").write_text("<svg></svg>")
+    assert render_card_set(load_card_set(root)).media[0].name != media.name
+
+
+def test_fields_tags_and_hash(write_cards) -> None:
+    card_set = load_card_set(write_cards())
+    alpha, beta, gamma = render_card_set(card_set).cards
+    assert alpha.fields[0].startswith('<div class="question" data-meta="Theory · basic">')
+    assert alpha.fields[2] == ""  # no correction
+    assert alpha.fields[3] == (
+        '<ul class="sources"><li><cite>An Article</cite>, Q1, Basic #2</li></ul>'
+    )
+    assert alpha.fields[5] == "alpha"
+    assert alpha.tags == (
+        "test-deck::theory", "test-deck::level::basic", "test-deck::source::art",
+        "test-deck::topic::greek",
+    )  # fmt: skip
+    assert card_tags(card_set, card_set.cards[1]) == (
+        "test-deck::theory", "test-deck::source::blog", "test-deck::corrected",
+    )  # fmt: skip
+    assert len({alpha.content_hash, beta.content_hash, gamma.content_hash}) == 3
+
+
+@settings(
+    max_examples=200,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],  # the set is only read
+)
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.sampled_from(list("ab _*`<>&$\n-#|")), max_size=12),
+            st.builds(
+                lambda s: f"\\({s}\\)", st.text(alphabet="xy_*^<&{} ", min_size=1, max_size=8)
+            ),
+        ),
+        max_size=6,
+    )
+)
+def test_markdown_never_fails_and_math_survives(write_cards, parts: list[str]) -> None:
+    renderer = Renderer(load_card_set(write_cards()))
+    text = "".join(parts)
+    html = renderer.markdown(text, Path("x.yaml"), 1)
+    assert "ankigenmath" not in html
+    if "`" not in text:
+        for part in parts:
+            if part.startswith("\\(") and "\\)" not in part[2:-2]:
+                escaped = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                assert escaped in html
