@@ -92,4 +92,7 @@ def now_from_environment() -> int | None:
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
+    if not value.isdigit():
+        message = f"must be a whole number of seconds since 1970, not {value!r}"
+        raise CardSetError([Problem(Path("SOURCE_DATE_EPOCH"), None, message)])
     return int(value)

@@ -52,3 +52,6 @@ def test_source_date_epoch(monkeypatch) -> None:
     assert now_from_environment() is None
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
     assert now_from_environment() == 1_700_000_000
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
+    with pytest.raises(CardSetError, match="SOURCE_DATE_EPOCH: must be a whole number"):
+        now_from_environment()
