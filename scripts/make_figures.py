@@ -434,6 +434,24 @@ def kmeans(
     return labels, centroids
 
 
+def scatter_by_group(
+    ax: Axes, points: np.ndarray, groups: np.ndarray, styles: list[tuple[str, str]], size: float
+) -> None:
+    """One scatter per group, each with its own marker and colour (readable without colour)."""
+    for group, (marker, color) in enumerate(styles):
+        sel = groups == group
+        ax.scatter(
+            points[sel, 0],
+            points[sel, 1],
+            marker=marker,
+            s=size,
+            c=color,
+            edgecolors=TEXT,
+            linewidths=0.6,
+            zorder=2,
+        )
+
+
 def knn_vs_kmeans() -> Figure:
     """Left: kNN classification (k = 5). Right: k-means clustering (k = 3)."""
     fig = new_figure(4.3)
@@ -458,19 +476,7 @@ def knn_vs_kmeans() -> Figure:
     left.add_patch(Circle(tuple(query), radius + 0.12, fc="none", ec=GREY, lw=1.5, ls="--"))
     for i in nearest:
         left.plot([query[0], points[i, 0]], [query[1], points[i, 1]], color=GREY, lw=1.3, zorder=1)
-    styles = [("o", BLUE), ("^", ORANGE)]
-    for cls, (marker, color) in enumerate(styles):
-        sel = labels == cls
-        left.scatter(
-            points[sel, 0],
-            points[sel, 1],
-            marker=marker,
-            s=60,
-            c=color,
-            edgecolors=TEXT,
-            linewidths=0.6,
-            zorder=2,
-        )
+    scatter_by_group(left, points, labels, [("o", BLUE), ("^", ORANGE)], size=60)
     left.scatter(
         [query[0]],
         [query[1]],
@@ -504,18 +510,7 @@ def knn_vs_kmeans() -> Figure:
     init = blobs[[0, 14, 28]]
     assign, centroids = kmeans(blobs, init)
     cluster_styles = [("o", GREEN), ("s", PURPLE), ("D", SKY)]
-    for cls, (marker, color) in enumerate(cluster_styles):
-        sel = assign == cls
-        right.scatter(
-            blobs[sel, 0],
-            blobs[sel, 1],
-            marker=marker,
-            s=46,
-            c=color,
-            edgecolors=TEXT,
-            linewidths=0.6,
-            zorder=2,
-        )
+    scatter_by_group(right, blobs, assign, cluster_styles, size=46)
     right.scatter(
         centroids[:, 0],
         centroids[:, 1],
