@@ -37,28 +37,29 @@ class Report:
         ]
 
 
-def check(root: Path) -> tuple[CardSet, RenderedSet]:
-    """Everything a build does except writing; raises CardSetError with every problem."""
+def check(root: Path) -> tuple[CardSet, RenderedSet, Lock]:
+    """Everything a build does except writing; raises CardSetError with every problem.
+    Returns the card set, its rendering and the previous build's lock."""
     card_set, problems = read_card_set(root)
     if card_set is None:
         raise CardSetError(problems)
     rendered, render_problems = render_with_problems(card_set)
+    lock = Lock()
     try:
-        read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
+        lock = read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
     except CardSetError as exc:
         problems += exc.problems
     if problems or render_problems:
         raise CardSetError(problems + render_problems)
-    return card_set, rendered
+    return card_set, rendered, lock
 
 
 def build(root: Path, output: Path | None = None, now: int | None = None) -> Report:
     """Compile the card set at ``root`` into an .apkg and update its lock file."""
-    card_set, rendered = check(root)
+    card_set, rendered, previous = check(root)
     deck = card_set.deck
     output = output or Path("dist") / f"{deck.id}.apkg"
     lock_path = root / LOCK_FILE
-    previous = read_lock(lock_path)
     if now is None:
         now = now_from_environment() or int(time.time())
 

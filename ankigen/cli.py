@@ -91,7 +91,7 @@ def check(cards_dir: Path) -> None:
     from .build import check as run_check
 
     with reported():
-        card_set, _ = run_check(cards_dir)
+        card_set, _, _ = run_check(cards_dir)
     count = len(card_set.cards)
     click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
 
