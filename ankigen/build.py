@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import write_atomically
+from .cache import RenderCache
 from .errors import CardSetError
 from .lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .model import CardSet
@@ -37,13 +38,17 @@ class Report:
         ]
 
 
-def check(root: Path) -> tuple[CardSet, RenderedSet, Lock]:
-    """Everything a build does except writing; raises CardSetError with every problem.
-    Returns the card set, its rendering and the previous build's lock."""
+def check(root: Path, cache: bool = True) -> tuple[CardSet, RenderedSet, Lock]:
+    """Everything a build does except writing the package; raises CardSetError with
+    every problem. Returns the card set, its rendering and the previous build's lock.
+    With ``cache``, Markdown rendered by an earlier run is reused (see cache.py)."""
     card_set, problems = read_card_set(root)
     if card_set is None:
         raise CardSetError(problems)
-    rendered, render_problems = render_with_problems(card_set)
+    render_cache = RenderCache(root) if cache else None
+    rendered, render_problems = render_with_problems(card_set, render_cache)
+    if render_cache is not None:
+        render_cache.save()
     lock = Lock()
     try:
         lock = read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
@@ -54,9 +59,11 @@ def check(root: Path) -> tuple[CardSet, RenderedSet, Lock]:
     return card_set, rendered, lock
 
 
-def build(root: Path, output: Path | None = None, now: int | None = None) -> Report:
+def build(
+    root: Path, output: Path | None = None, now: int | None = None, cache: bool = True
+) -> Report:
     """Compile the card set at ``root`` into an .apkg and update its lock file."""
-    card_set, rendered, previous = check(root)
+    card_set, rendered, previous = check(root, cache)
     deck = card_set.deck
     output = output or Path("dist") / f"{deck.id}.apkg"
     lock_path = root / LOCK_FILE

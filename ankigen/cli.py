@@ -19,6 +19,11 @@ if TYPE_CHECKING:
     from .build import Report
 
 CARDS_DIR = click.Path(file_okay=False, path_type=Path)
+NO_CACHE = click.option(
+    "--no-cache",
+    is_flag=True,
+    help="Render every card afresh, without reading or writing the render cache.",
+)
 
 
 @contextmanager
@@ -61,7 +66,8 @@ def main() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Where to write the package  [default: dist/<deck id>.apkg]",
 )
-def build(cards_dir: Path, output: Path | None) -> None:
+@NO_CACHE
+def build(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     """Validate CARDS_DIR and compile it into one .apkg.
 
     Also updates CARDS_DIR/ankigen.lock, which keeps each card's modification
@@ -75,14 +81,15 @@ def build(cards_dir: Path, output: Path | None) -> None:
     from .build import build as run_build
 
     with reported():
-        report = run_build(cards_dir, output)
+        report = run_build(cards_dir, output, cache=not no_cache)
     _summary(report)
 
 
 @main.command()
 @click.argument("cards_dir", default="cards", type=CARDS_DIR)
-def check(cards_dir: Path) -> None:
-    """Validate CARDS_DIR and report every problem; write nothing.
+@NO_CACHE
+def check(cards_dir: Path, no_cache: bool) -> None:
+    """Validate CARDS_DIR and report every problem; write no package.
 
     \b
     Example:
@@ -91,7 +98,7 @@ def check(cards_dir: Path) -> None:
     from .build import check as run_check
 
     with reported():
-        card_set, _, _ = run_check(cards_dir)
+        card_set, _, _ = run_check(cards_dir, cache=not no_cache)
     count = len(card_set.cards)
     click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
 

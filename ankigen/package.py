@@ -23,8 +23,9 @@ from importlib import resources
 import genanki
 from pygments.formatters import HtmlFormatter
 
+from .highlight import HIGHLIGHT_CLASS
 from .model import Deck
-from .render import FIELDS, HIGHLIGHT_CLASS, Media, RenderedCard
+from .render import FIELDS, Media, RenderedCard
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 CODE_STYLE, CODE_STYLE_NIGHT = "default", "github-dark"
@@ -133,17 +134,18 @@ def build_apkg(
     genanki.Package([root, *subdecks.values()]).write_to_db(
         cursor, notetype_mtime, itertools.count(1)
     )
-    for card in cards:
-        note_guid = guid(deck, card.rendered.card.id)
-        cursor.execute(
-            "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ?"
-            " WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
-            (card.note_id, card.note_id, card.mtime, card.due, note_guid),
-        )
-        cursor.execute(
-            "UPDATE notes SET id = ?, mod = ? WHERE guid = ?",
-            (card.note_id, card.mtime, note_guid),
-        )
+    temporary = dict(cursor.execute("SELECT guid, id FROM notes"))
+    rows = [
+        (card.note_id, card.mtime, card.due, temporary[guid(deck, card.rendered.card.id)])
+        for card in cards
+    ]
+    cursor.executemany(
+        "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ? WHERE nid = ?",
+        ((n, n, mod, due, old) for n, mod, due, old in rows),
+    )
+    cursor.executemany(
+        "UPDATE notes SET id = ?, mod = ? WHERE id = ?", ((n, mod, old) for n, mod, _, old in rows)
+    )
     conn.commit()
     collection = conn.serialize()
     conn.close()

@@ -16,11 +16,12 @@ import markdown
 from markdown.extensions import Extension
 from markdown.treeprocessors import Treeprocessor
 
+from .cache import RenderCache
 from .errors import CardSetError, Problem
+from .highlight import HIGHLIGHT_CLASS, FencedCode
 from .model import Card, CardSet
 
 FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")
-HIGHLIGHT_CLASS = "highlight"
 
 # Code first, so that math-like text inside code is left alone; then Anki's
 # MathJax delimiters, which python-markdown would otherwise mangle (\( -> (, _ -> <em>).
@@ -55,16 +56,18 @@ class RenderedSet:
     media: tuple[Media, ...]
 
 
-def render_card_set(card_set: CardSet) -> RenderedSet:
+def render_card_set(card_set: CardSet, cache: RenderCache | None = None) -> RenderedSet:
     """Render every card; raise CardSetError with every rendering problem found."""
-    rendered, problems = render_with_problems(card_set)
+    rendered, problems = render_with_problems(card_set, cache)
     if problems:
         raise CardSetError(problems)
     return rendered
 
 
-def render_with_problems(card_set: CardSet) -> tuple[RenderedSet, list[Problem]]:
-    renderer = Renderer(card_set)
+def render_with_problems(
+    card_set: CardSet, cache: RenderCache | None = None
+) -> tuple[RenderedSet, list[Problem]]:
+    renderer = Renderer(card_set, cache)
     cards = tuple(renderer.card(card) for card in card_set.cards)
     description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     media = tuple(sorted(renderer.media.values(), key=lambda m: m.name))
@@ -72,15 +75,26 @@ def render_with_problems(card_set: CardSet) -> tuple[RenderedSet, list[Problem]]
 
 
 class Renderer:
-    """One Markdown converter, reused for every field (building it is the slow part)."""
+    """One Markdown converter, reused for every field (building it is the slow part).
+    With a cache, a text rendered before is not rendered again; texts with images
+    or problems are never cached, as they depend on more than their own words."""
 
-    def __init__(self, card_set: CardSet) -> None:
+    def __init__(self, card_set: CardSet, cache: RenderCache | None = None) -> None:
         self.card_set = card_set
+        self.cache = cache
         self.problems: list[Problem] = []
         self.media: dict[Path, Media] = {}
+        self._where: tuple[Path, int | None] = (Path(), None)
         self._images = _ImageRewriter(self)
+        self._fences = FencedCode(self._problem)
         self._md = markdown.Markdown(
-            extensions=["fenced_code", "codehilite", "tables", "sane_lists", _Images(self._images)],
+            extensions=[
+                self._fences,
+                "codehilite",  # indented code blocks; fenced ones are self._fences'
+                "tables",
+                "sane_lists",
+                _Images(self._images),
+            ],
             extension_configs={
                 "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
             },
@@ -121,6 +135,9 @@ class Renderer:
     def markdown(self, text: str, path: Path, line: int | None) -> str:
         if not text.strip():
             return ""
+        if self.cache is not None and (cached := self.cache.get(text)) is not None:
+            return cached
+        problems, images = len(self.problems), self._images.seen
         maths: list[str] = []
 
         def protect(match: re.Match[str]) -> str:
@@ -129,13 +146,20 @@ class Renderer:
             maths.append(match["math"])
             return _TOKEN.format(len(maths) - 1)
 
-        self._images.where = (path, line)
+        self._where = self._images.where = (path, line)
         self._md.reset()
+        self._fences.reset()
         converted = self._md.convert(_PROTECT.sub(protect, text))
         converted = _TOKEN_RE.sub(lambda m: html.escape(maths[int(m[1])], quote=False), converted)
-        for message in unsafe_html(converted):
-            self.problems.append(Problem(path, line, message))
+        for message in unsafe_html(converted):  # the highlighted code is still out of it
+            self._problem(message)
+        converted = self._fences.restore(converted).strip()  # as Markdown strips its output
+        if self.cache is not None and (problems, images) == (len(self.problems), self._images.seen):
+            self.cache.put(text, converted)
         return converted
+
+    def _problem(self, message: str) -> None:
+        self.problems.append(Problem(*self._where, message))
 
 
 def card_tags(card_set: CardSet, card: Card) -> tuple[str, ...]:
@@ -159,9 +183,11 @@ class _ImageRewriter(Treeprocessor):
         super().__init__()
         self.renderer = renderer
         self.where: tuple[Path, int | None] = (Path(), None)
+        self.seen = 0  # images met so far
 
     def run(self, root: Element) -> None:
         for img in root.iter("img"):
+            self.seen += 1
             media = self._media(img.get("src", ""))
             if media is not None:
                 img.set("src", media.name)

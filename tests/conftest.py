@@ -61,6 +61,14 @@ cards:
 """
 
 
+@pytest.fixture(autouse=True)
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own, empty render cache, never the user's."""
+    directory = tmp_path / "cache"
+    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(directory))
+    return directory
+
+
 @pytest.fixture
 def write_cards(tmp_path: Path) -> Callable[..., Path]:
     """Write a small valid card set; keyword arguments replace or add files (None removes)."""

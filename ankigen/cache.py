@@ -1,0 +1,115 @@
+"""A cache of rendered Markdown, so that a rebuild renders only what changed.
+
+One SQLite file per card set, in the user's cache directory: never inside the
+card set, so that a cloned repository cannot bring HTML that skipped the safety
+check. An entry's key is a hash of the Markdown text and of everything that
+shapes its rendering (this package's rendering code, Markdown's and Pygments'
+versions), so a stale entry is never found, only pruned; each entry also
+carries a checksum of its HTML, so a damaged one is ignored. Any trouble with
+the file (unreadable, corrupt, locked) means rendering without it: the cache
+can change how fast a build is, never what it makes. Deleting it is always safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from importlib import metadata
+from pathlib import Path
+
+CACHE_VERSION = "1"
+_SOURCES = ("render.py", "highlight.py")
+
+
+def cache_dir() -> Path:
+    """``$ANKIGEN_CACHE_DIR``, else the platform's user cache directory."""
+    if configured := os.environ.get("ANKIGEN_CACHE_DIR"):
+        return Path(configured)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ankigen"
+
+
+def _fingerprint() -> bytes:
+    """Everything besides the text that decides the HTML."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(CACHE_VERSION.encode())
+    for name in _SOURCES:
+        digest.update((here / name).read_bytes())
+    for package in ("Markdown", "Pygments"):
+        digest.update(f"{package} {metadata.version(package)}".encode())
+    return digest.digest()
+
+
+class RenderCache:
+    """Rendered HTML by Markdown text. ``save`` keeps exactly the entries this build used."""
+
+    def __init__(self, root: Path, directory: Path | None = None) -> None:
+        directory = directory or cache_dir()
+        name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        self.path = directory / f"{name}.sqlite"
+        self._salt = _fingerprint()
+        self._stored: dict[str, tuple[str, str]] = {}  # key -> (html, checksum)
+        self._used: set[str] = set()
+        self._new: dict[str, str] = {}
+        self._unreadable = False
+        if self.path.is_file():
+            try:
+                db = sqlite3.connect(self.path)
+                try:
+                    rows = db.execute("SELECT key, html, checksum FROM entries").fetchall()
+                finally:
+                    db.close()
+                self._stored = {key: (html, check) for key, html, check in rows}
+            except (sqlite3.Error, OSError, ValueError):
+                self._unreadable = True
+
+    def _key(self, text: str) -> str:
+        return hashlib.sha256(self._salt + text.encode()).hexdigest()
+
+    def get(self, text: str) -> str | None:
+        key = self._key(text)
+        entry = self._stored.get(key)
+        if entry is None or _checksum(key, entry[0]) != entry[1]:
+            return None
+        self._used.add(key)
+        return entry[0]
+
+    def put(self, text: str, html: str) -> None:
+        self._new[self._key(text)] = html
+
+    def save(self) -> None:
+        """Add the new entries and drop the unused ones; a failure only costs speed."""
+        stale = set(self._stored) - self._used - set(self._new)
+        if not self._new and not stale and not self._unreadable:
+            return
+        try:
+            if self._unreadable:
+                self.path.unlink()  # start over
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path)
+            try:
+                with db:
+                    db.execute(
+                        "CREATE TABLE IF NOT EXISTS entries"
+                        " (key TEXT PRIMARY KEY, html TEXT NOT NULL, checksum TEXT NOT NULL)"
+                    )
+                    db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
+                    db.executemany(
+                        "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
+                        ((k, html, _checksum(k, html)) for k, html in self._new.items()),
+                    )
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError):
+            pass  # the next build renders these texts again
+
+
+def _checksum(key: str, html: str) -> str:
+    return hashlib.sha256(f"{key}\x1f{html}".encode()).hexdigest()[:16]
