@@ -62,9 +62,9 @@ cards:
 
 
 @pytest.fixture(autouse=True)
-def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own, empty render cache, never the user's."""
-    directory = tmp_path / "cache"
+    directory = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(directory))
     return directory
 
