@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import gc
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .atomic import write_atomically
+from .atomic import atomic_writer, write_atomically
 from .cache import RenderCache
 from .errors import CardSetError
 from .lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .model import CardSet
-from .package import build_apkg, note_type, stamp
+from .package import note_type, stamp, write_apkg
 from .render import RenderedSet, render_with_problems
 from .validate import read_card_set
 
@@ -38,17 +41,34 @@ class Report:
         ]
 
 
+@contextmanager
+def _without_cycle_collector() -> Iterator[None]:
+    """A build makes many long-lived objects and next to no reference cycles, so
+    Python's cycle collector would only rescan them again and again: with it, a
+    50,000-card rebuild took 1.8 times as long."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def check(root: Path, cache: bool = True) -> tuple[CardSet, RenderedSet, Lock]:
     """Everything a build does except writing the package; raises CardSetError with
     every problem. Returns the card set, its rendering and the previous build's lock.
     With ``cache``, Markdown rendered by an earlier run is reused (see cache.py)."""
+    with _without_cycle_collector():
+        return _check(root, cache)
+
+
+def _check(root: Path, cache: bool) -> tuple[CardSet, RenderedSet, Lock]:
     card_set, problems = read_card_set(root)
     if card_set is None:
         raise CardSetError(problems)
     render_cache = RenderCache(root) if cache else None
     rendered, render_problems = render_with_problems(card_set, render_cache)
-    if render_cache is not None:
-        render_cache.save()
     lock = Lock()
     try:
         lock = read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
@@ -63,7 +83,12 @@ def build(
     root: Path, output: Path | None = None, now: int | None = None, cache: bool = True
 ) -> Report:
     """Compile the card set at ``root`` into an .apkg and update its lock file."""
-    card_set, rendered, previous = check(root, cache)
+    with _without_cycle_collector():
+        return _build(root, output, now, cache)
+
+
+def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Report:
+    card_set, rendered, previous = _check(root, cache)
     deck = card_set.deck
     output = output or Path("dist") / f"{deck.id}.apkg"
     lock_path = root / LOCK_FILE
@@ -100,12 +125,19 @@ def build(
             )
     report.removed = sorted(set(previous.cards) - set(lock.cards))
 
-    data = build_apkg(
-        deck, rendered.description, notetype, notetype_stamp.mtime, stamp(stamped), rendered.media
-    )
-    write_atomically(output, data)
+    with atomic_writer(output) as out:
+        write_apkg(
+            out,
+            output.parent,
+            deck,
+            rendered.description,
+            notetype,
+            notetype_stamp.mtime,
+            stamp(stamped),
+            rendered.media,
+        )
     write_atomically(lock_path, lock.to_json().encode())
-    report.size = len(data)
+    report.size = output.stat().st_size
     return report
 
 

@@ -16,6 +16,7 @@ import hashlib
 import os
 import sqlite3
 import sys
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
@@ -48,7 +49,7 @@ def _fingerprint() -> bytes:
 
 
 class RenderCache:
-    """Rendered HTML by Markdown text. ``save`` keeps exactly the entries this build used."""
+    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used."""
 
     def __init__(self, root: Path, directory: Path | None = None) -> None:
         directory = directory or cache_dir()
@@ -57,7 +58,6 @@ class RenderCache:
         self._salt = _fingerprint()
         self._stored: dict[str, tuple[str, str]] = {}  # key -> (html, checksum)
         self._used: set[str] = set()
-        self._new: dict[str, str] = {}
         self._unreadable = False
         if self.path.is_file():
             try:
@@ -73,21 +73,23 @@ class RenderCache:
     def _key(self, text: str) -> str:
         return hashlib.sha256(self._salt + text.encode()).hexdigest()
 
-    def get(self, text: str) -> str | None:
-        key = self._key(text)
-        entry = self._stored.get(key)
-        if entry is None or _checksum(key, entry[0]) != entry[1]:
-            return None
-        self._used.add(key)
-        return entry[0]
+    def lookup(self, texts: Iterable[str]) -> dict[str, str]:
+        """The stored HTML of those ``texts`` that have a sound entry."""
+        found = {}
+        for text in texts:
+            key = self._key(text)
+            entry = self._stored.get(key)
+            if entry is not None and _checksum(key, entry[0]) == entry[1]:
+                found[text] = entry[0]
+                self._used.add(key)
+        return found
 
-    def put(self, text: str, html: str) -> None:
-        self._new[self._key(text)] = html
-
-    def save(self) -> None:
-        """Add the new entries and drop the unused ones; a failure only costs speed."""
-        stale = set(self._stored) - self._used - set(self._new)
-        if not self._new and not stale and not self._unreadable:
+    def save(self, fresh: dict[str, str]) -> None:
+        """Store ``fresh`` (HTML by text) and drop entries no lookup asked for.
+        A failure only costs speed: the next build renders those texts again."""
+        new = {self._key(text): html for text, html in fresh.items()}
+        stale = set(self._stored) - self._used - set(new)
+        if not new and not stale and not self._unreadable:
             return
         try:
             if self._unreadable:
@@ -103,12 +105,12 @@ class RenderCache:
                     db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
                     db.executemany(
                         "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                        ((k, html, _checksum(k, html)) for k, html in self._new.items()),
+                        ((k, html, _checksum(k, html)) for k, html in new.items()),
                     )
             finally:
                 db.close()
         except (sqlite3.Error, OSError):
-            pass  # the next build renders these texts again
+            pass
 
 
 def _checksum(key: str, html: str) -> str:

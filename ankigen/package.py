@@ -12,13 +12,16 @@ importer (rslib, import_export/package/apkg) treats each of them:
 from __future__ import annotations
 
 import hashlib
-import io
 import itertools
 import json
+import shutil
 import sqlite3
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from importlib import resources
+from pathlib import Path
+from typing import BinaryIO
 
 import genanki
 from pygments.formatters import HtmlFormatter
@@ -100,15 +103,18 @@ def stamp(cards: list[tuple[RenderedCard, int]]) -> list[Stamped]:
     return [Stamped(r, mtime, ids[i], i + 1) for i, (r, mtime) in enumerate(cards)]
 
 
-def build_apkg(
+def write_apkg(
+    out: BinaryIO,
+    scratch: Path,
     deck: Deck,
     description: str,
     notetype: NoteType,
     notetype_mtime: int,
     cards: list[Stamped],
     media: tuple[Media, ...],
-) -> bytes:
-    """The whole .apkg, as bytes: collection, media map, then media files in name order."""
+) -> None:
+    """Write the whole .apkg to ``out``: collection, media map, then media files in name
+    order. The collection is built in a temporary file in ``scratch``, not in memory."""
     model = genanki.Model(
         stable_id(deck.id, "notetype"),
         notetype.name,
@@ -122,45 +128,57 @@ def build_apkg(
         c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{c.name}")
         for c in deck.categories
     }
+    notes: dict[str, Stamped] = {}  # by GUID
     for card in cards:
         r = card.rendered
         note = genanki.Note(model, list(r.fields), tags=list(r.tags), guid=guid(deck, r.card.id))
         subdecks[r.card.category].add_note(note)
+        notes[note.guid] = card
     root.add_model(model)
 
-    conn = sqlite3.connect(":memory:")
-    cursor = conn.cursor()
-    # Small temporary ids that cannot collide with the final, millisecond-sized ones.
-    genanki.Package([root, *subdecks.values()]).write_to_db(
-        cursor, notetype_mtime, itertools.count(1)
-    )
-    temporary = dict(cursor.execute("SELECT guid, id FROM notes"))
-    rows = [
-        (card.note_id, card.mtime, card.due, temporary[guid(deck, card.rendered.card.id)])
-        for card in cards
-    ]
-    cursor.executemany(
-        "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ? WHERE nid = ?",
-        ((n, n, mod, due, old) for n, mod, due, old in rows),
-    )
-    cursor.executemany(
-        "UPDATE notes SET id = ?, mod = ? WHERE id = ?", ((n, mod, old) for n, mod, _, old in rows)
-    )
-    conn.commit()
-    collection = conn.serialize()
-    conn.close()
+    with tempfile.TemporaryDirectory(dir=scratch, prefix=".ankigen-") as tmp:
+        collection = Path(tmp) / "collection.anki2"
+        conn = sqlite3.connect(collection)
+        conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to roll back to
+        conn.execute("PRAGMA synchronous = OFF")
+        cursor = conn.cursor()
+        # Small temporary ids that cannot collide with the final, millisecond-sized ones.
+        genanki.Package([root, *subdecks.values()]).write_to_db(
+            cursor, notetype_mtime, itertools.count(1)
+        )
+        del root, subdecks  # the notes are in the database now
+        rows = [
+            (notes[note_guid].note_id, notes[note_guid].mtime, notes[note_guid].due, temporary)
+            for note_guid, temporary in cursor.execute("SELECT guid, id FROM notes").fetchall()
+        ]
+        cursor.executemany(
+            "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ? WHERE nid = ?",
+            ((n, n, mod, due, old) for n, mod, due, old in rows),
+        )
+        cursor.executemany(
+            "UPDATE notes SET id = ?, mod = ? WHERE id = ?",
+            ((n, mod, old) for n, mod, _, old in rows),
+        )
+        conn.commit()
+        conn.close()
 
-    entries = [
-        ("collection.anki2", collection),
-        ("media", json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()),
-        *((str(i), m.source.read_bytes()) for i, m in enumerate(media)),
-    ]
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name, data in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
-    return buffer.getvalue()
+        media_map = json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()
+        with zipfile.ZipFile(out, "w") as archive:
+            _add(archive, "collection.anki2", collection)
+            _add(archive, "media", media_map)
+            for i, m in enumerate(media):
+                _add(archive, str(i), m.source)
+
+
+def _add(archive: zipfile.ZipFile, name: str, content: bytes | Path) -> None:
+    """One entry with fixed metadata, so that equal inputs give equal bytes."""
+    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+    info.compress_type = zipfile.ZIP_DEFLATED
+    info.create_system = 3
+    info.external_attr = 0o644 << 16
+    with archive.open(info, "w") as entry:
+        if isinstance(content, bytes):
+            entry.write(content)
+        else:
+            with content.open("rb") as source:
+                shutil.copyfileobj(source, entry, 1 << 20)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -65,23 +66,48 @@ def render_card_set(card_set: CardSet, cache: RenderCache | None = None) -> Rend
 
 
 def render_with_problems(
-    card_set: CardSet, cache: RenderCache | None = None
+    card_set: CardSet, cache: RenderCache | None = None, workers: int | None = None
 ) -> tuple[RenderedSet, list[Problem]]:
-    renderer = Renderer(card_set, cache)
+    """Render every card. Markdown found in ``cache`` is not rendered again; what is
+    left is spread over ``workers`` processes (default: every core) when that pays."""
+    from .parallel import render_in_parallel
+
+    renderer = Renderer(card_set)
+    texts = list(dict.fromkeys(markdown_texts(card_set)))
+    if cache is not None:
+        renderer.done.update(cache.lookup(texts))
+    todo = [text for text in texts if text not in renderer.done]
+    renderer.fresh.update(render_in_parallel(card_set, todo, workers))
+    renderer.done.update(renderer.fresh)
     cards = tuple(renderer.card(card) for card in card_set.cards)
     description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
+    if cache is not None:
+        cache.save(renderer.fresh)
     media = tuple(sorted(renderer.media.values(), key=lambda m: m.name))
     return RenderedSet(cards, description, media), renderer.problems
 
 
+def markdown_texts(card_set: CardSet) -> Iterator[str]:
+    """Every Markdown text of the set that is not blank."""
+    for text in (
+        card_set.deck.description,
+        *(t for card in card_set.cards for t in (card.question, card.answer, card.correction)),
+    ):
+        if text.strip():
+            yield text
+
+
 class Renderer:
     """One Markdown converter, reused for every field (building it is the slow part).
-    With a cache, a text rendered before is not rendered again; texts with images
-    or problems are never cached, as they depend on more than their own words."""
 
-    def __init__(self, card_set: CardSet, cache: RenderCache | None = None) -> None:
+    ``done`` holds HTML rendered elsewhere (the cache, other processes), by text;
+    ``fresh`` collects what this renderer made that depends on its text alone:
+    texts with images or problems depend on more, and are never put there."""
+
+    def __init__(self, card_set: CardSet) -> None:
         self.card_set = card_set
-        self.cache = cache
+        self.done: dict[str, str] = {}
+        self.fresh: dict[str, str] = {}
         self.problems: list[Problem] = []
         self.media: dict[Path, Media] = {}
         self._where: tuple[Path, int | None] = (Path(), None)
@@ -135,8 +161,8 @@ class Renderer:
     def markdown(self, text: str, path: Path, line: int | None) -> str:
         if not text.strip():
             return ""
-        if self.cache is not None and (cached := self.cache.get(text)) is not None:
-            return cached
+        if (done := self.done.get(text)) is not None:
+            return done
         problems, images = len(self.problems), self._images.seen
         maths: list[str] = []
 
@@ -154,8 +180,8 @@ class Renderer:
         for message in unsafe_html(converted):  # the highlighted code is still out of it
             self._problem(message)
         converted = self._fences.restore(converted).strip()  # as Markdown strips its output
-        if self.cache is not None and (problems, images) == (len(self.problems), self._images.seen):
-            self.cache.put(text, converted)
+        if (problems, images) == (len(self.problems), self._images.seen):
+            self.fresh[text] = converted
         return converted
 
     def _problem(self, message: str) -> None:

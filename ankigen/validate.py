@@ -65,9 +65,12 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     if deck is None:
         return None, problems
     order = {c.id: i for i, c in enumerate(deck.categories)}
+    known = questions or {}
     usable = sorted(
         (
-            replace(card, sources=tuple(s for s in card.sources if s in (questions or {})))
+            card
+            if all(s in known for s in card.sources)
+            else replace(card, sources=tuple(s for s in card.sources if s in known))
             for card in cards
             if card.category in order
         ),
