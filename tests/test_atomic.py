@@ -2,7 +2,7 @@ from pathlib import Path
 
 import pytest
 
-from ankigen.atomic import write_atomically
+from ankigen.atomic import atomic_writer, write_atomically
 
 
 def test_writes_and_replaces(tmp_path: Path) -> None:
@@ -23,5 +23,15 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path, mon
     monkeypatch.setattr("ankigen.atomic.os.replace", fail)
     with pytest.raises(OSError):
         write_atomically(target, b"new")
+    assert target.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["deck.apkg"]
+
+
+def test_an_error_while_writing_leaves_the_old_file(tmp_path: Path) -> None:
+    target = tmp_path / "deck.apkg"
+    target.write_bytes(b"old")
+    with pytest.raises(RuntimeError), atomic_writer(target) as out:
+        out.write(b"half of the new")
+        raise RuntimeError("interrupted")
     assert target.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["deck.apkg"]

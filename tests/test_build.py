@@ -143,3 +143,23 @@ def test_mangled_yaml_gives_problems_or_a_build_never_a_crash(
     else:
         assert zipfile.ZipFile(tmp_path / "out.apkg").testzip() is None
         assert report.card_set.cards
+
+
+def test_a_cached_build_makes_the_bytes_of_a_cold_one(write_cards, tmp_path: Path) -> None:
+    root = write_cards()
+    build(root, tmp_path / "warm-up.apkg", now=T0)  # fills the render cache
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "cached.apkg", now=T0)
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
+    assert (tmp_path / "cached.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+
+
+def test_the_shipped_deck_builds_the_same_with_and_without_cache(
+    shipped_copy: Path, tmp_path: Path
+) -> None:
+    build(shipped_copy, tmp_path / "first.apkg")
+    build(shipped_copy, tmp_path / "cached.apkg")
+    build(shipped_copy, tmp_path / "cold.apkg", cache=False)
+    assert (tmp_path / "cached.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    assert (tmp_path / "first.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()

@@ -82,6 +82,17 @@ def test_check_writes_nothing(write_cards) -> None:
     assert sorted(root.rglob("*")) == before
 
 
+def test_no_cache_neither_reads_nor_writes_the_cache(
+    write_cards, tmp_path: Path, cache_dir
+) -> None:
+    root = write_cards()
+    for command in (["check"], ["build", "-o", str(tmp_path / "d.apkg")]):
+        code, _, _ = run(*command, str(root), "--no-cache")
+        assert code == 0 and list(cache_dir.iterdir()) == []
+    code, _, _ = run("check", str(root))
+    assert code == 0 and len(list(cache_dir.glob("*.sqlite"))) == 1
+
+
 def test_unwritable_output_is_a_clean_error(write_cards, tmp_path: Path) -> None:
     root = write_cards()
     blocker = tmp_path / "file"

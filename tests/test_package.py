@@ -79,3 +79,9 @@ def test_same_input_gives_the_same_bytes(write_cards, tmp_path: Path) -> None:
     assert (root / "ankigen.lock").read_bytes() == lock
     assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
     assert zipfile.ZipFile(io.BytesIO((tmp_path / "a.apkg").read_bytes())).testzip() is None
+
+
+def test_the_scratch_collection_is_removed(write_cards, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(write_cards(), out / "d.apkg", now=1_700_000_000)
+    assert [p.name for p in out.iterdir()] == ["d.apkg"]

@@ -1,0 +1,54 @@
+"""The benchmark's own parts: the synthetic sets are valid and the floor writes a package."""
+
+import sqlite3
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from ankigen.build import build
+from ankigen.validate import load_card_set
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+sys.path.insert(0, str(BENCHMARKS))
+
+import run  # noqa: E402
+import synthetic  # noqa: E402
+
+
+def test_synthetic_sets_hold_the_same_cards_in_both_formats(tmp_path: Path) -> None:
+    synthetic.write_ankigen(tmp_path / "a", 10)
+    synthetic.write_ankdown(tmp_path / "d", 10)
+    cards = load_card_set(tmp_path / "a").cards
+    assert len(cards) == 10 and {c.category for c in cards} == set(synthetic.CATEGORIES)
+    for card in cards:
+        assert "\\(" in card.answer and "```python" in card.answer and "\n- " in card.answer
+    markdown = "".join(p.read_text() for p in (tmp_path / "d").rglob("*.md"))
+    assert markdown.count("\n---\n") == 10 - len(synthetic.CATEGORIES)
+    assert all(c.question in markdown for c in cards)
+
+
+def test_edit_one_card_changes_exactly_one_card(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    synthetic.write_ankigen(root, 8)
+    build(root, tmp_path / "a.apkg", now=1_700_000_000)
+    for n in range(2):
+        synthetic.edit_one_card(root, f"edit {n}")
+        report = build(root, tmp_path / "a.apkg", now=1_700_000_010 + n)
+        assert (report.new, report.changed, report.removed) == ([], ["card-0"], [])
+
+
+def test_the_floor_writes_the_same_notes_with_genanki_alone(tmp_path: Path) -> None:
+    synthetic.write_ankigen(tmp_path / "a", 6)
+    run.write_floor_notes(tmp_path / "a", tmp_path / "notes.json")
+    subprocess.run(
+        [sys.executable, str(BENCHMARKS / "floor.py"), str(tmp_path / "notes.json"),
+         str(tmp_path / "floor.apkg")],
+        check=True,
+    )  # fmt: skip
+    (tmp_path / "collection.anki2").write_bytes(
+        zipfile.ZipFile(tmp_path / "floor.apkg").read("collection.anki2")
+    )
+    db = sqlite3.connect(tmp_path / "collection.anki2")
+    assert db.execute("SELECT COUNT(*) FROM notes").fetchone() == (6,)
+    db.close()

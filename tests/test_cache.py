@@ -1,0 +1,162 @@
+import sqlite3
+from pathlib import Path
+
+import markdown
+import pytest
+
+from ankigen import cache as cache_module
+from ankigen.build import build
+from ankigen.cache import RenderCache, cache_dir
+from ankigen.render import render_with_problems
+from ankigen.validate import load_card_set
+
+from .conftest import CODE
+
+T0 = 1_700_000_000
+IMAGE_CARD = CODE + "  - id: pic\n    question: '![a plot](plot.svg)'\n    answer: A plot.\n"
+
+
+@pytest.fixture
+def conversions(monkeypatch) -> list[str]:
+    """Every Markdown text python-markdown converts, in order."""
+    seen: list[str] = []
+    convert = markdown.Markdown.convert
+
+    def spy(self, source: str) -> str:
+        seen.append(source)
+        return convert(self, source)
+
+    monkeypatch.setattr(markdown.Markdown, "convert", spy)
+    return seen
+
+
+def render(root: Path, use_cache: bool = True):
+    card_set = load_card_set(root)
+    return render_with_problems(card_set, RenderCache(root) if use_cache else None)
+
+
+def test_a_second_render_converts_nothing_and_gives_the_same_html(write_cards, conversions) -> None:
+    root = write_cards()
+    cold, _ = render(root, use_cache=False)
+    first = len(conversions)
+    assert first > 0
+    render(root)  # fills the cache
+    conversions.clear()
+    warm, problems = render(root)
+    assert conversions == [] and problems == []
+    assert warm == cold
+
+
+def test_only_the_edited_text_is_rendered_again(write_cards, conversions) -> None:
+    root = write_cards()
+    render(root)
+    write_cards(code=CODE.replace("return x < 1", "return x > 1"))
+    conversions.clear()
+    rendered, _ = render(root)
+    assert len(conversions) == 1 and "return x > 1" in conversions[0]
+    assert "&gt;" in rendered.cards[-1].fields[1]
+
+
+def test_texts_with_images_are_always_rendered(write_cards, conversions) -> None:
+    root = write_cards(code=IMAGE_CARD)
+    (root / "plot.svg").write_text("<svg>one</svg>")
+    first, _ = render(root)
+    (root / "plot.svg").write_text("<svg>two</svg>")  # same Markdown, new picture
+    conversions.clear()
+    second, _ = render(root)
+    assert conversions == ["![a plot](plot.svg)"]
+    assert first.cards[-1].fields[0] != second.cards[-1].fields[0]
+    assert first.media[0].name != second.media[0].name
+
+
+def test_texts_with_problems_are_reported_every_time(write_cards) -> None:
+    root = write_cards(code=CODE.replace("Show code", "<script>x</script>"))
+    for _ in range(2):
+        _, problems = render(root)
+        assert [p.message for p in problems] == ["<script> is not allowed in a card"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda path: path.write_bytes(b"not a database at all" * 100),
+        lambda path: path.write_bytes(path.read_bytes()[:4096]),  # truncated
+        lambda path: _execute(path, "UPDATE entries SET html = '<p>wrong</p>'"),
+        lambda path: _execute(path, "DROP TABLE entries"),
+        lambda path: _execute(
+            path,
+            "CREATE TABLE t AS SELECT * FROM entries; DROP TABLE entries;"
+            "CREATE TABLE entries (key TEXT, html INTEGER, checksum TEXT);"
+            "INSERT INTO entries SELECT key, 42, checksum FROM t",
+        ),
+    ],
+    ids=["garbage", "truncated", "tampered", "no-table", "wrong-types"],
+)
+def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path: Path, damage) -> None:
+    root = write_cards()
+    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "fill.apkg", now=T0)
+    (cache_file,) = cache_dir().glob("*.sqlite")
+    damage(cache_file)
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "damaged.apkg", now=T0)
+    assert (tmp_path / "damaged.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    # ... and the next build has a sound cache again.
+    assert len(RenderCache(root).lookup([load_card_set(root).cards[0].answer])) == 1
+
+
+def _execute(path: Path, sql: str) -> None:
+    db = sqlite3.connect(path)
+    db.executescript(sql)
+    db.commit()
+    db.close()
+
+
+def test_entries_of_other_rendering_code_are_never_used(write_cards, monkeypatch) -> None:
+    root = write_cards()
+    render(root)
+    texts = [load_card_set(root).cards[0].answer]
+    assert RenderCache(root).lookup(texts)
+    monkeypatch.setattr(cache_module, "CACHE_VERSION", "another")
+    assert RenderCache(root).lookup(texts) == {}
+
+
+def test_the_cache_keeps_only_what_the_last_build_used(write_cards) -> None:
+    root = write_cards()
+    render(root)
+    before = _count(root)
+    write_cards(code=None)
+    render(root)
+    assert 0 < _count(root) < before
+
+
+def _count(root: Path) -> int:
+    db = sqlite3.connect(RenderCache(root).path)
+    try:
+        return db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+    finally:
+        db.close()
+
+
+def test_an_unwritable_cache_only_costs_speed(write_cards, tmp_path: Path, monkeypatch) -> None:
+    root = write_cards()
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("")
+    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(blocker / "cache"))
+    report = build(root, tmp_path / "d.apkg", now=T0)
+    assert report.new == ["alpha", "beta", "gamma"]
+
+
+def test_cache_location(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(tmp_path / "here"))
+    assert cache_dir() == tmp_path / "here"
+    monkeypatch.delenv("ANKIGEN_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setattr(cache_module.sys, "platform", "linux")
+    assert cache_dir() == tmp_path / "xdg" / "ankigen"
+
+
+def test_each_card_set_has_its_own_file(tmp_path: Path) -> None:
+    assert RenderCache(tmp_path / "a").path != RenderCache(tmp_path / "b").path
+    assert RenderCache(tmp_path / "a").path == RenderCache(tmp_path / "a" / ".." / "a").path
