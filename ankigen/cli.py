@@ -103,6 +103,37 @@ def check(cards_dir: Path, no_cache: bool) -> None:
     click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
 
 
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The directory to write  [default: dist/preview]",
+)
+@NO_CACHE
+def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
+    """Write a static HTML page of every card in CARDS_DIR, front and back, as
+    Anki will show it: open it in any browser, no network needed.
+
+    The directory is replaced whole on every run.
+
+    \b
+    Example:
+      ankigen preview                    # cards/ -> dist/preview/index.html
+      ankigen preview my-cards -o /tmp/my-preview
+    """
+    from .preview import preview as run_preview
+
+    with reported():
+        report = run_preview(cards_dir, output, cache=not no_cache)
+    for warning in report.warnings:
+        click.secho(f"warning: {warning}", err=True, fg="yellow")
+    count = len(report.card_set.cards)
+    click.echo(f"wrote {report.index} ({count} card{'s' * (count != 1)})")
+    click.echo(f"open {report.index.resolve().as_uri()}")
+
+
 def _summary(report: Report) -> None:
     deck = report.card_set.deck
     click.echo(deck.name)

@@ -1,0 +1,159 @@
+"""A static HTML preview of every card, made from what goes into the .apkg.
+
+The card sides are the note type's templates filled with the rendered fields
+(template.py, checked against Anki's own renderer), styled by the note type's
+CSS alone: each side lives in a shadow root, the way Anki gives a card its own
+document, so the page's styles and the card's never mix. Only math differs:
+Anki typesets ``\\( … \\)`` with MathJax, the preview converts it to MathML,
+so that it needs no network.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from .atomic import replace_directory
+from .build import check
+from .model import CardSet
+from .package import note_type
+from .render import FIELDS, RenderedCard, RenderedSet
+from .template import fill
+
+PREVIEW_DIR = Path("dist") / "preview"
+MARKER = ".ankigen-preview"
+# Code is left alone; then Anki's MathJax delimiters.
+_MATH = re.compile(
+    r"(?P<code><pre\b.*?</pre>|<code\b.*?</code>)|\\\((?P<inline>.+?)\\\)|\\\[(?P<block>.+?)\\\]",
+    re.DOTALL,
+)
+_TAGS = re.compile(r"<[^>]*>")
+# MathML stands in for MathJax here; wide formulas scroll, as MathJax's do.
+_MATH_CSS = "math[display=block]{display:block;overflow-x:auto;max-width:100%}"
+
+
+@dataclass
+class PreviewReport:
+    card_set: CardSet
+    index: Path
+    warnings: list[str] = field(default_factory=list)
+
+
+def preview(root: Path, output: Path | None = None, cache: bool = True) -> PreviewReport:
+    """Write the preview of the card set at ``root`` into ``output`` (replacing it whole)."""
+    card_set, rendered, _ = check(root, cache)
+    output = output or PREVIEW_DIR
+    report = PreviewReport(card_set, output / "index.html")
+    notetype = note_type(card_set.deck)
+    page = _page(card_set, rendered, notetype.templates[0], report.warnings)
+    files: dict[str, bytes | Path] = {
+        "index.html": page.encode(),
+        "card.css": notetype.css.encode(),
+        MARKER: b"Written by `ankigen preview`, which replaces this directory on every run.\n",
+    }
+    files.update({m.name: m.source for m in rendered.media})
+    replace_directory(output, files, MARKER)
+    return report
+
+
+def to_mathml(text: str) -> tuple[str, list[str]]:
+    """``text`` (HTML) with its TeX math as MathML; and the TeX that would not convert."""
+    from latex2mathml.converter import convert
+
+    failed: list[str] = []
+
+    def replace(match: re.Match[str]) -> str:
+        if match["code"] is not None:
+            return match[0]
+        display = "inline" if match["inline"] is not None else "block"
+        tex = html.unescape(match["inline"] if display == "inline" else match["block"])
+        try:
+            return convert(tex, display=display)
+        except Exception:  # latex2mathml raises many kinds; the TeX then shows as written
+            failed.append(tex)
+            return f'<code class="tex">{match[0]}</code>'
+
+    return _MATH.sub(replace, text), failed
+
+
+def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: list[str]) -> str:
+    deck = card_set.deck
+    assets = resources.files("ankigen") / "page"
+    by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
+    for card in rendered.cards:
+        by_category[card.card.category].append(_note(card_set, card, template, warnings))
+    links = "".join(
+        f'<a href="#deck-{c.id}">{html.escape(c.name)} '
+        f'<span class="count">{len(by_category[c.id])}</span></a>'
+        for c in deck.categories
+    )
+    sections = "".join(
+        f'<section class="subdeck" id="deck-{c.id}"><h2>{html.escape(deck.name)}::'
+        f"{html.escape(c.name)}</h2>{''.join(by_category[c.id])}</section>"
+        for c in deck.categories
+    )
+    description, _ = to_mathml(rendered.description)
+    return f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{html.escape(deck.name)}: preview</title>
+<link rel="icon" href="data:,">
+<style>{(assets / "page.css").read_text(encoding="utf-8")}</style>
+</head>
+<body>
+<header class="top">
+<h1>{html.escape(deck.name)}</h1>
+<div class="controls">
+<input type="search" id="filter" placeholder="Filter: words, id, tag, level" aria-label="Filter">
+<button type="button" id="corrected" aria-pressed="false">With a correction</button>
+<button type="button" id="night" aria-pressed="false">Night mode</button>
+<button type="button" id="phone" aria-pressed="false">Phone width</button>
+<span class="shown" id="shown"></span>
+</div>
+<nav class="subdecks">{links}</nav>
+</header>
+<main>
+<div class="description">{description}</div>
+{sections}
+</main>
+<script>{(assets / "page.js").read_text(encoding="utf-8")}</script>
+</body>
+</html>
+"""
+
+
+def _note(card_set: CardSet, rendered: RenderedCard, template: dict, warnings: list[str]) -> str:
+    card = rendered.card
+    fields = dict(zip(FIELDS, rendered.fields, strict=True))
+    front = fill(template["qfmt"], fields)
+    back = fill(template["afmt"], fields, front)
+    sides = []
+    for name, side in (("Front", front), ("Back", back)):
+        side, failed = to_mathml(side)
+        for tex in failed:
+            message = f"card '{card.id}': the preview cannot typeset the math '{tex}'"
+            if message not in warnings:  # the back repeats the front
+                warnings.append(message)
+        sides.append(
+            f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
+            f'<template shadowrootmode="open"><link rel="stylesheet" href="card.css">'
+            f'<style>{_MATH_CSS}</style><div class="card">{side}</div></template></div></figure>'
+        )
+    category = card_set.category(card.category).name
+    corrected = bool(card.correction.strip())
+    words = [card.id, category, card.level, *rendered.tags, card.question, card.answer]
+    search = html.unescape(_TAGS.sub(" ", " ".join(words))).lower()
+    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in rendered.tags)
+    return (
+        f'<article class="note{" corrected" * corrected}" id="card-{card.id}" '
+        f'data-search="{html.escape(search)}"><div class="meta">'
+        f'<a class="id" href="#card-{card.id}">{card.id}</a>'
+        f"<span>{html.escape(' · '.join(filter(None, [category, card.level])))}</span>"
+        f"{'<span class=badge>Correction</span>' * corrected}"
+        f'<ul class="tags">{tags}</ul></div><div class="sides">{"".join(sides)}</div></article>'
+    )

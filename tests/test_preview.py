@@ -1,0 +1,277 @@
+import html
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ankigen.build import check
+from ankigen.package import note_type
+from ankigen.preview import MARKER, preview, to_mathml
+from ankigen.render import FIELDS
+from ankigen.template import fill
+
+from .conftest import SHIPPED_CARDS, THEORY
+
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+
+# --- the page, without a browser ---------------------------------------------
+
+
+def test_preview_writes_a_self_contained_directory(write_cards, tmp_path: Path) -> None:
+    root = write_cards(code="category: code\ncards:\n  - id: pic\n    question: '![p](p.svg)'\n"
+                            "    answer: A picture.\n")  # fmt: skip
+    (root / "p.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    report = preview(root, tmp_path / "out")
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    card_set, rendered, _ = check(root)
+    assert names == sorted(["index.html", "card.css", MARKER, rendered.media[0].name])
+    assert report.index == tmp_path / "out" / "index.html"
+    assert (tmp_path / "out" / "card.css").read_text() == note_type(card_set.deck).css
+    page = report.index.read_text()
+    # Nothing is fetched from the network (links to further reading are only links).
+    assert not re.search(r"src=[\"']?(https?:)?//|<link[^>]*href=[\"']?(https?:)?//|url\(", page)
+
+
+def test_sides_are_the_templates_filled_with_the_package_fields(write_cards, tmp_path) -> None:
+    root = write_cards()
+    page = preview(root, tmp_path / "out").index.read_text()
+    card_set, rendered, _ = check(root)
+    template = note_type(card_set.deck).templates[0]
+    for r in rendered.cards:
+        fields = dict(zip(FIELDS, r.fields, strict=True))
+        front = fill(template["qfmt"], fields)
+        for side in (front, fill(template["afmt"], fields, front)):
+            assert f'<div class="card">{to_mathml(side)[0]}</div>' in page
+
+
+def test_cards_are_grouped_by_subdeck_with_their_details(write_cards, tmp_path) -> None:
+    page = preview(write_cards(), tmp_path / "out").index.read_text()
+    assert page.index('id="deck-theory"') < page.index('id="card-alpha"') < page.index(
+        'id="card-beta"') < page.index('id="deck-code"') < page.index('id="card-gamma"')  # fmt: skip
+    beta = page[page.index('id="card-beta"') - 30 : page.index('id="card-gamma"')]
+    assert 'class="note corrected"' in beta and "<span class=badge>Correction</span>" in beta
+    alpha = page[page.index('id="card-alpha"') : page.index('id="card-beta"')]
+    assert "Theory · basic" in alpha and "<li>test-deck::topic::greek</li>" in alpha
+    assert '<a href="#deck-theory">Theory <span class="count">2</span></a>' in page
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        (
+            r"<p>\(x^2\)</p>",
+            '<p><math xmlns="http://www.w3.org/1998/Math/MathML" display="inline">',
+        ),
+        (r"\[ a &lt; b \]", '<math xmlns="http://www.w3.org/1998/Math/MathML" display="block">'),
+        (r"<code>\(x\)</code>", r"<code>\(x\)</code>"),
+        (r"<pre><span>\(x\)</span></pre>", r"<pre><span>\(x\)</span></pre>"),
+    ],
+)
+def test_math_becomes_mathml_and_code_stays(source: str, expected: str) -> None:
+    converted, failed = to_mathml(source)
+    assert converted.startswith(expected) and failed == []
+
+
+def test_entities_in_math_are_read_as_characters() -> None:
+    converted, _ = to_mathml(r"\(a &lt; b\)")
+    (operator,) = re.findall(r"<mo>(.*?)</mo>", converted)
+    assert html.unescape(operator) == "<"
+
+
+def test_math_that_cannot_be_converted_is_shown_and_reported(write_cards, tmp_path) -> None:
+    assert to_mathml(r"\(\frac{\)") == (r'<code class="tex">\(\frac{\)</code>', [r"\frac{"])
+    root = write_cards(theory=THEORY.replace("Beta?", r"Beta \(\frac{\)?"))
+    report = preview(root, tmp_path / "out")
+    assert report.warnings == [r"card 'beta': the preview cannot typeset the math '\frac{'"]
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="\\")))
+def test_text_without_math_is_unchanged(text: str) -> None:
+    assert to_mathml(text) == (text, [])
+
+
+def test_a_rerun_replaces_the_previous_preview(write_cards, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    preview(write_cards(), out)
+    (out / "stale.svg").write_text("old")
+    preview(write_cards(), out)
+    assert not (out / "stale.svg").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "out"]
+
+
+def test_a_directory_of_other_files_is_never_replaced(write_cards, tmp_path: Path) -> None:
+    from ankigen.errors import CardSetError
+
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "thesis.tex").write_text("precious")
+    with pytest.raises(CardSetError) as error:
+        preview(write_cards(), out)
+    assert str(error.value.problems[0]) == (
+        f"{out}: exists and was not written by ankigen: choose another output directory"
+    )
+    assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+
+
+def test_cli_prints_where_to_open_it(write_cards, tmp_path: Path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from ankigen.cli import main
+
+    root = write_cards()
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["preview", str(root)])
+    index = tmp_path / "dist" / "preview" / "index.html"
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == [
+        "wrote dist/preview/index.html (3 cards)",
+        f"open {index.as_uri()}",
+    ]
+    assert index.is_file()
+    bad = CliRunner().invoke(main, ["preview", str(write_cards(theory="cards: [1"))])
+    assert bad.exit_code == 1 and "nothing written" in bad.stderr
+
+
+# --- the page in a real browser (headless Chromium) --------------------------
+
+
+def _chromium() -> str | None:
+    """A Chromium installed on the system; None means Playwright's own, if installed."""
+    for candidate in (os.environ.get("ANKIGEN_CHROMIUM"), "chromium", "chromium-browser"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    return None
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import Error, sync_playwright
+
+    with sync_playwright() as playwright:
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
+            )
+        except Error as exc:
+            pytest.fail(
+                "the preview tests need Chromium: `sudo apt install chromium` "
+                f"(or `playwright install chromium`, or set ANKIGEN_CHROMIUM)\n{exc}"
+            )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def shipped_preview(tmp_path_factory) -> str:
+    cards = tmp_path_factory.mktemp("shipped") / "cards"
+    shutil.copytree(SHIPPED_CARDS, cards)
+    return preview(cards, cards.parent / "preview", cache=False).index.as_uri()
+
+
+def _open(browser, url: str, width: int):
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
+    page.goto(url, wait_until="load")
+    return page, errors
+
+
+IN_CARDS = """(selector) => Array.from(document.querySelectorAll('.screen')).flatMap(
+    host => Array.from(host.shadowRoot.querySelectorAll(selector)))"""
+
+
+def test_the_page_loads_without_errors_and_shows_every_card(browser, shipped_preview) -> None:
+    page, errors = _open(browser, shipped_preview, 1280)
+    cards = len(check(SHIPPED_CARDS, cache=False)[0].cards)
+    assert page.locator("article.note").count() == cards
+    sides = page.evaluate(f"({IN_CARDS})('.card').length")
+    assert sides == 2 * cards  # every side got its shadow root and its card
+    assert page.locator("#shown").inner_text() == f"{cards} cards"
+    assert errors == []
+    page.close()
+
+
+def test_every_image_loads(browser, shipped_preview) -> None:
+    page, errors = _open(browser, shipped_preview, 1280)
+    widths = page.evaluate(f"({IN_CARDS})('img').map(i => [i.complete, i.naturalWidth])")
+    assert len(widths) >= 6 and all(done and width > 0 for done, width in widths)
+    assert errors == []
+    page.close()
+
+
+def test_nothing_overflows_a_phone_screen(browser, shipped_preview) -> None:
+    page, _ = _open(browser, shipped_preview, 390)
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    wide = page.evaluate(
+        f"({IN_CARDS})('.card').filter(c => c.scrollWidth > c.clientWidth)"
+        ".map(c => c.getRootNode().host.closest('article').id)"
+    )
+    assert wide == []
+    page.close()
+
+
+def test_math_is_mathml(browser, shipped_preview) -> None:
+    page, _ = _open(browser, shipped_preview, 1280)
+    assert page.evaluate(f"({IN_CARDS})('math').length") > 100
+    leftover = page.evaluate(
+        f"({IN_CARDS})('.card').filter(c => {{ const t = c.cloneNode(true);"
+        " t.querySelectorAll('pre, code').forEach(e => e.remove());"
+        " return /\\\\\\(|\\\\\\[/.test(t.textContent); }).length"
+    )
+    assert leftover == 0  # no TeX left untypeset outside code
+    height = page.evaluate(f"({IN_CARDS})('math')[0].getBoundingClientRect().height")
+    assert height > 0
+    page.close()
+
+
+def test_night_mode_toggle_changes_the_card_background(browser, shipped_preview) -> None:
+    page, _ = _open(browser, shipped_preview, 1280)
+    background = f"({IN_CARDS})('.card').map(c => getComputedStyle(c).backgroundColor)"
+    light = page.evaluate(background)
+    page.click("#night")
+    night = page.evaluate(background)
+    assert set(light) == {"rgb(255, 255, 255)"} and set(night) == {"rgb(31, 35, 40)"}
+    assert page.evaluate(f"({IN_CARDS})('.card.nightMode').length") == len(light)
+    page.click("#night")
+    assert page.evaluate(background) == light
+    page.close()
+
+
+def test_filter_and_subdeck_links(browser, shipped_preview) -> None:
+    page, _ = _open(browser, shipped_preview, 1280)
+    page.fill("#filter", "kernel svm")
+    visible = page.locator("article.note:visible")
+    assert visible.count() >= 1
+    assert all("kernel" in html.unescape(v).lower() for v in visible.evaluate_all(
+        "notes => notes.map(n => n.dataset.search)"))  # fmt: skip
+    assert page.locator("section.subdeck:visible").count() < 4
+    page.fill("#filter", "")
+    page.click("#corrected")
+    corrected = page.locator("article.note:visible").count()
+    assert 0 < corrected == page.locator("article.note.corrected").count()
+    assert page.locator("nav.subdecks a").count() == 4
+    page.close()
+
+
+@pytest.mark.parametrize(("width", "mode"), [(1280, "light"), (1280, "night"),
+                                             (390, "light"), (390, "night")])  # fmt: skip
+def test_screenshots(browser, shipped_preview, width: int, mode: str) -> None:
+    """Saved for people to look at, under tests/artifacts/ (the README shows one)."""
+    page, _ = _open(browser, shipped_preview, width)
+    page.add_style_tag(content="header.top { position: static; }")
+    if mode == "night":
+        page.click("#night")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"preview-page-{mode}-{width}px.png")
+    for card in ("bias-variance-tradeoff", "kernel-trick"):
+        path = ARTIFACTS / f"preview-{card}-{mode}-{width}px.png"
+        page.locator(f"#card-{card}").screenshot(path=path)
+        assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
