@@ -244,6 +244,15 @@ def test_night_mode_toggle_changes_the_card_background(browser, shipped_preview)
     page.close()
 
 
+def test_phone_width_view(browser, shipped_preview) -> None:
+    page, _ = _open(browser, shipped_preview, 1280)
+    widths = "Array.from(document.querySelectorAll('.screen')).map(s => s.clientWidth)"
+    assert max(page.evaluate(widths)) > 390
+    page.click("#phone")
+    assert max(page.evaluate(widths)) <= 390
+    page.close()
+
+
 def test_filter_and_subdeck_links(browser, shipped_preview) -> None:
     page, _ = _open(browser, shipped_preview, 1280)
     page.fill("#filter", "kernel svm")
