@@ -70,7 +70,7 @@ def render_with_problems(
 ) -> tuple[RenderedSet, list[Problem]]:
     """Render every card. Markdown found in ``cache`` is not rendered again; what is
     left is spread over ``workers`` processes (default: every core) when that pays."""
-    from .parallel import render_in_parallel
+    from .parallel import render_in_parallel  # here: parallel.py imports this module
 
     renderer = Renderer(card_set)
     texts = list(dict.fromkeys(markdown_texts(card_set)))
