@@ -112,7 +112,7 @@ class Renderer:
         self.media: dict[Path, Media] = {}
         self._where: tuple[Path, int | None] = (Path(), None)
         self._images = _ImageRewriter(self)
-        self._fences = FencedCode(self._problem)
+        self._fences = FencedCode(self.problem)
         self._md = markdown.Markdown(
             extensions=[
                 self._fences,
@@ -172,19 +172,20 @@ class Renderer:
             maths.append(match["math"])
             return _TOKEN.format(len(maths) - 1)
 
-        self._where = self._images.where = (path, line)
+        self._where = (path, line)
         self._md.reset()
         self._fences.reset()
         converted = self._md.convert(_PROTECT.sub(protect, text))
         converted = _TOKEN_RE.sub(lambda m: html.escape(maths[int(m[1])], quote=False), converted)
         for message in unsafe_html(converted):  # the highlighted code is still out of it
-            self._problem(message)
+            self.problem(message)
         converted = self._fences.restore(converted).strip()  # as Markdown strips its output
         if (problems, images) == (len(self.problems), self._images.seen):
             self.fresh[text] = converted
         return converted
 
-    def _problem(self, message: str) -> None:
+    def problem(self, message: str) -> None:
+        """A problem in the text being rendered, at its file and line."""
         self.problems.append(Problem(*self._where, message))
 
 
@@ -208,7 +209,6 @@ class _ImageRewriter(Treeprocessor):
     def __init__(self, renderer: Renderer) -> None:
         super().__init__()
         self.renderer = renderer
-        self.where: tuple[Path, int | None] = (Path(), None)
         self.seen = 0  # images met so far
 
     def run(self, root: Element) -> None:
@@ -219,20 +219,20 @@ class _ImageRewriter(Treeprocessor):
                 img.set("src", media.name)
 
     def _media(self, src: str) -> Media | None:
-        renderer, (path, line) = self.renderer, self.where
+        renderer = self.renderer
         base = renderer.card_set.root.resolve()
         if urlsplit(src).scheme or src.startswith("/"):
             message = f"image '{src}' must be a relative path to a file in the card set"
-            renderer.problems.append(Problem(path, line, message))
+            renderer.problem(message)
             return None
         target = (base / unquote(src)).resolve()
         if not target.is_relative_to(base):
             message = f"image '{src}' is outside the cards directory"
-            renderer.problems.append(Problem(path, line, message))
+            renderer.problem(message)
             return None
         if target not in renderer.media:
             if not target.is_file():
-                renderer.problems.append(Problem(path, line, f"image '{src}' not found"))
+                renderer.problem(f"image '{src}' not found")
                 return None
             digest = hashlib.sha256(target.read_bytes()).hexdigest()[:8]
             deck_id = renderer.card_set.deck.id
