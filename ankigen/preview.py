@@ -129,21 +129,19 @@ def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: li
 
 def _note(card_set: CardSet, rendered: RenderedCard, template: dict, warnings: list[str]) -> str:
     card = rendered.card
-    fields = dict(zip(FIELDS, rendered.fields, strict=True))
+    fields: dict[str, str] = {}
+    for name, value in zip(FIELDS, rendered.fields, strict=True):
+        fields[name], failed = to_mathml(value)
+        warnings += [
+            f"card '{card.id}': the preview cannot typeset the math '{tex}'" for tex in failed
+        ]
     front = fill(template["qfmt"], fields)
-    back = fill(template["afmt"], fields, front)
-    sides = []
-    for name, side in (("Front", front), ("Back", back)):
-        side, failed = to_mathml(side)
-        for tex in failed:
-            message = f"card '{card.id}': the preview cannot typeset the math '{tex}'"
-            if message not in warnings:  # the back repeats the front
-                warnings.append(message)
-        sides.append(
-            f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
-            f'<template shadowrootmode="open"><link rel="stylesheet" href="card.css">'
-            f'<style>{_MATH_CSS}</style><div class="card">{side}</div></template></div></figure>'
-        )
+    sides = [
+        f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
+        f'<template shadowrootmode="open"><link rel="stylesheet" href="card.css">'
+        f'<style>{_MATH_CSS}</style><div class="card">{side}</div></template></div></figure>'
+        for name, side in (("Front", front), ("Back", fill(template["afmt"], fields, front)))
+    ]
     category = card_set.category(card.category).name
     corrected = bool(card.correction.strip())
     words = [card.id, category, card.level, *rendered.tags, card.question, card.answer]
