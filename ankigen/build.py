@@ -10,13 +10,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_writer, write_atomically
-from .cache import RenderCache
 from .errors import CardSetError
-from .lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
-from .model import CardSet
-from .package import note_type, stamp, write_apkg
+from .package.apkg import stamp, write_apkg
+from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
+from .package.notetype import note_type
 from .render import RenderedSet, render_with_problems
-from .validate import read_card_set
+from .render.cache import RenderCache
+from .source.model import CardSet
+from .source.validate import read_card_set
 
 
 @dataclass

@@ -123,7 +123,7 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
       ankigen preview                    # cards/ -> dist/preview/index.html
       ankigen preview my-cards -o /tmp/my-preview
     """
-    from .preview import preview as run_preview
+    from .preview.page import preview as run_preview
 
     with reported():
         report = run_preview(cards_dir, output, cache=not no_cache)

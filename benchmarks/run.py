@@ -31,7 +31,8 @@ from pathlib import Path
 import synthetic
 
 from ankigen.build import check
-from ankigen.package import guid, note_type, stable_id
+from ankigen.package.apkg import guid
+from ankigen.package.notetype import note_type, stable_id
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent

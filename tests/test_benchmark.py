@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 from ankigen.build import build
-from ankigen.validate import load_card_set
+from ankigen.source.validate import load_card_set
 
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

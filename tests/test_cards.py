@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from ankigen.cli import main
 from ankigen.render import render_card_set
-from ankigen.validate import load_card_set
+from ankigen.source.validate import load_card_set
 
 from .conftest import SHIPPED_CARDS
 

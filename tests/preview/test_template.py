@@ -3,11 +3,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ankigen.build import build, check
-from ankigen.package import note_type
+from ankigen.package.notetype import note_type
+from ankigen.preview.template import TemplateError, field_is_empty, fill
 from ankigen.render import FIELDS
-from ankigen.template import TemplateError, field_is_empty, fill
 
-from .conftest import import_package
+from ..conftest import import_package
 
 
 def test_fields_sections_and_front_side() -> None:

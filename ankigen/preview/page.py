@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from .atomic import replace_directory
-from .build import check
-from .model import CardSet
-from .package import note_type
-from .render import FIELDS, RenderedCard, RenderedSet
+from ..atomic import replace_directory
+from ..build import check
+from ..package.notetype import note_type
+from ..render import FIELDS, RenderedCard, RenderedSet
+from ..source.model import CardSet
 from .template import fill
 
 PREVIEW_DIR = Path("dist") / "preview"
@@ -81,7 +81,7 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
 
 def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: list[str]) -> str:
     deck = card_set.deck
-    assets = resources.files("ankigen") / "page"
+    assets = resources.files("ankigen.preview") / "assets"
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
     for card in rendered.cards:
         by_category[card.card.category].append(_note(card_set, card, template, warnings))

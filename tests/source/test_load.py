@@ -5,7 +5,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankigen.load import LineDict, read_yaml
+from ankigen.source.load import LineDict, read_yaml
 
 
 def _read(tmp_path: Path, text: str | bytes):
@@ -16,7 +16,7 @@ def _read(tmp_path: Path, text: str | bytes):
 
 
 def test_the_libyaml_loader_is_used_when_present() -> None:
-    from ankigen import load
+    from ankigen.source import load
 
     assert issubclass(load._LineLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .errors import CardSetError, Problem
+from ..errors import CardSetError, Problem
 from .load import LineDict, read_yaml
 from .model import LEVELS, Article, Card, CardSet, Category, Deck, Question, Reading
 

@@ -9,11 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from ankigen import package
 from ankigen.build import build
-from ankigen.validate import load_card_set
+from ankigen.package.notetype import NoteType, note_type
+from ankigen.render import FIELDS
+from ankigen.source.validate import load_card_set
 
-from .conftest import THEORY, import_package
+from ..conftest import THEORY, import_package
 
 T0 = 1_750_000_000
 
@@ -82,7 +83,7 @@ def test_card_html_as_anki_renders_it(write_cards, tmp_path: Path, collection) -
     assert "&lt;" in gamma.answer()
 
     notetype = collection.models.get(alpha.note().mid)
-    assert [f["name"] for f in notetype["flds"]] == list(package.FIELDS)
+    assert [f["name"] for f in notetype["flds"]] == list(FIELDS)
     assert ".nightMode .highlight" in notetype["css"]
 
 
@@ -137,11 +138,11 @@ def test_note_type_change_reaches_anki(write_cards, tmp_path, collection, monkey
     build(root, tmp_path / "a.apkg", now=T0)
     import_package(collection, tmp_path / "a.apkg")
 
-    original = package.note_type
+    original = note_type
 
     def restyled(deck):
         notetype = original(deck)
-        return package.NoteType(
+        return NoteType(
             notetype.name, notetype.fields, notetype.templates, notetype.css + "/* v2 */"
         )
 

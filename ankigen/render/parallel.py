@@ -14,8 +14,8 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
-from .model import CardSet
-from .render import Renderer
+from ..source.model import CardSet
+from .markdown import Renderer
 
 MIN_TEXTS_PER_WORKER = 500  # below this, starting a worker costs more than it saves
 

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import CardSetError, Problem
+from ..errors import CardSetError, Problem
 
 LOCK_FILE = "ankigen.lock"
 VERSION = 1

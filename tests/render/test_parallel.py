@@ -3,12 +3,11 @@ from pathlib import Path
 
 import pytest
 
-from ankigen import parallel
 from ankigen.build import build
-from ankigen.render import render_with_problems
-from ankigen.validate import load_card_set
+from ankigen.render import parallel, render_with_problems
+from ankigen.source.validate import load_card_set
 
-from .conftest import DECK
+from ..conftest import DECK
 
 T0 = 1_700_000_000
 

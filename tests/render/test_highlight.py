@@ -3,9 +3,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankigen.highlight import highlight_code
-from ankigen.render import Renderer
-from ankigen.validate import load_card_set
+from ankigen.render.highlight import highlight_code
+from ankigen.render.markdown import Renderer
+from ankigen.source.validate import load_card_set
 
 LANGS = ["python", "sql", "bash", "text", "", "no-such-language"]
 
@@ -22,7 +22,7 @@ def reference(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def renderer(tmp_path_factory) -> Renderer:
-    from .conftest import CODE, DECK, SOURCES, THEORY
+    from ..conftest import CODE, DECK, SOURCES, THEORY
 
     root = tmp_path_factory.mktemp("cards")
     for name, text in {"deck": DECK, "sources": SOURCES, "theory": THEORY, "code": CODE}.items():
@@ -53,7 +53,7 @@ def test_same_html_as_python_markdown_codehilite(renderer, code, lang, before, a
 
 
 def test_one_lexer_and_one_formatter_serve_every_block() -> None:
-    from ankigen.highlight import _formatter, _lexer
+    from ankigen.render.highlight import _formatter, _lexer
 
     highlight_code("x = 1", "python")
     highlight_code("y = 2", "python")

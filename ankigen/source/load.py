@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 
-from .errors import Problem
+from ..errors import Problem
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is several times faster
 

@@ -21,7 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_VERSION = "1"
-_SOURCES = ("render.py", "highlight.py")
+_SOURCES = ("markdown.py", "media.py", "highlight.py")  # what shapes the HTML
 
 
 def cache_dir() -> Path:

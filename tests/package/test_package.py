@@ -5,8 +5,9 @@ import zipfile
 from pathlib import Path
 
 from ankigen.build import build
-from ankigen.package import guid, note_type, stable_id, stamp
-from ankigen.validate import load_card_set
+from ankigen.package.apkg import guid, stamp
+from ankigen.package.notetype import note_type, stable_id
+from ankigen.source.validate import load_card_set
 
 
 def _open(path: Path) -> tuple[zipfile.ZipFile, sqlite3.Connection]:

@@ -9,12 +9,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ankigen.build import check
-from ankigen.package import note_type
-from ankigen.preview import MARKER, preview, to_mathml
+from ankigen.package.notetype import note_type
+from ankigen.preview.page import MARKER, preview, to_mathml
+from ankigen.preview.template import fill
 from ankigen.render import FIELDS
-from ankigen.template import fill
 
-from .conftest import SHIPPED_CARDS, THEORY
+from ..conftest import SHIPPED_CARDS, THEORY
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 

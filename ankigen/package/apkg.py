@@ -1,17 +1,16 @@
-"""The Anki side: note type, decks and notes, written as a byte-reproducible .apkg.
+"""Decks and notes, written with the note type as a byte-reproducible .apkg.
 
 genanki writes the collection; ids and modification times are then set from the
 lock file, because genanki stamps every note with one build time. How Anki's
 importer (rslib, import_export/package/apkg) treats each of them:
 - notes are matched by GUID across the collection, so GUIDs come from ids only;
 - an existing note is updated only when the package's note mtime is newer;
-- note types are matched by id, fields and templates by their own ``id``;
+- note types are matched by id (see notetype.py);
 - decks are matched by name; media files by name (a clash gets renamed).
 """
 
 from __future__ import annotations
 
-import hashlib
 import itertools
 import json
 import shutil
@@ -19,67 +18,21 @@ import sqlite3
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import BinaryIO
 
 import genanki
-from pygments.formatters import HtmlFormatter
 
-from .highlight import HIGHLIGHT_CLASS
-from .model import Deck
-from .render import FIELDS, Media, RenderedCard
+from ..render import Media, RenderedCard
+from ..source.model import Deck
+from .notetype import NoteType, stable_id
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-CODE_STYLE, CODE_STYLE_NIGHT = "default", "github-dark"
-
-
-def stable_id(*parts: str) -> int:
-    """A fixed id in genanki's recommended range [2**30, 2**31), derived from names."""
-    digest = hashlib.sha256("\x1f".join(("ankigen", *parts)).encode()).digest()
-    return (1 << 30) + int.from_bytes(digest[:8], "big") % (1 << 30)
 
 
 def guid(deck: Deck, card_id: str) -> str:
     """Never derived from content: editing a card keeps its note, and so its history."""
     return genanki.guid_for(deck.id, card_id)
-
-
-@dataclass(frozen=True)
-class NoteType:
-    name: str
-    fields: tuple[dict, ...]
-    templates: tuple[dict, ...]
-    css: str
-
-    @property
-    def content_hash(self) -> str:
-        data = json.dumps([self.name, self.fields, self.templates, self.css], sort_keys=True)
-        return hashlib.sha256(data.encode()).hexdigest()
-
-
-def note_type(deck: Deck) -> NoteType:
-    files = resources.files("ankigen") / "notetype"
-    code_css = "\n".join(
-        (
-            HtmlFormatter(style=CODE_STYLE).get_style_defs(f".{HIGHLIGHT_CLASS}"),
-            HtmlFormatter(style=CODE_STYLE_NIGHT).get_style_defs(f".nightMode .{HIGHLIGHT_CLASS}"),
-        )
-    )
-    return NoteType(
-        name=f"{deck.name} (ankigen)",
-        # Fixed ids per slot: Anki then treats a renamed field or template as the same one.
-        fields=tuple({"name": n, "id": stable_id(deck.id, "field", n)} for n in FIELDS),
-        templates=(
-            {
-                "name": "Card",
-                "id": stable_id(deck.id, "template", "card"),
-                "qfmt": (files / "front.html").read_text(encoding="utf-8"),
-                "afmt": (files / "back.html").read_text(encoding="utf-8"),
-            },
-        ),
-        css=(files / "style.css").read_text(encoding="utf-8") + "\n" + code_css,
-    )
 
 
 @dataclass(frozen=True)

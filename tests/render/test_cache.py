@@ -4,13 +4,13 @@ from pathlib import Path
 import markdown
 import pytest
 
-from ankigen import cache as cache_module
 from ankigen.build import build
-from ankigen.cache import RenderCache, cache_dir
+from ankigen.render import cache as cache_module
 from ankigen.render import render_with_problems
-from ankigen.validate import load_card_set
+from ankigen.render.cache import RenderCache, cache_dir
+from ankigen.source.validate import load_card_set
 
-from .conftest import CODE
+from ..conftest import CODE
 
 T0 = 1_700_000_000
 IMAGE_CARD = CODE + "  - id: pic\n    question: '![a plot](plot.svg)'\n    answer: A plot.\n"

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from ankigen.errors import CardSetError
-from ankigen.lock import Lock, Stamp, next_mtime, now_from_environment, read_lock
+from ankigen.package.lock import Lock, Stamp, next_mtime, now_from_environment, read_lock
 
 
 @pytest.mark.parametrize(

@@ -3,9 +3,9 @@ from pathlib import Path
 import pytest
 
 from ankigen.errors import CardSetError
-from ankigen.validate import load_card_set
+from ankigen.source.validate import load_card_set
 
-from .conftest import CODE, DECK, THEORY
+from ..conftest import CODE, DECK, THEORY
 
 HEAD = "category: theory\ncards:\n"
 

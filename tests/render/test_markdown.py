@@ -6,8 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ankigen.errors import CardSetError
-from ankigen.render import Renderer, card_tags, render_card_set, unsafe_html
-from ankigen.validate import load_card_set
+from ankigen.render.cards import card_tags, render_card_set
+from ankigen.render.markdown import Renderer, unsafe_html
+from ankigen.source.validate import load_card_set
 
 
 @pytest.fixture

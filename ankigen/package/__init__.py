@@ -1,0 +1,1 @@
+"""Packaging: the note type, the lock file's stamps, and the .apkg writer."""

@@ -1,0 +1,13 @@
+"""Rendering: Markdown fields to the HTML Anki shows, with their media."""
+
+from .cards import FIELDS, RenderedCard, RenderedSet, render_card_set, render_with_problems
+from .media import Media
+
+__all__ = [
+    "FIELDS",
+    "Media",
+    "RenderedCard",
+    "RenderedSet",
+    "render_card_set",
+    "render_with_problems",
+]

@@ -1,0 +1,119 @@
+"""A whole card set rendered: every card's fields and tags, the deck description,
+and the media they use. Text already rendered comes from the cache; what is left
+is rendered here, on several cores when the set is large."""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..errors import CardSetError, Problem
+from ..source.model import Card, CardSet
+from .cache import RenderCache
+from .markdown import Renderer
+from .media import Media
+from .parallel import render_in_parallel
+
+FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")
+
+
+@dataclass(frozen=True)
+class RenderedCard:
+    card: Card
+    fields: tuple[str, ...]  # in the order of FIELDS
+    tags: tuple[str, ...]
+    content_hash: str  # of everything Anki updates in place: fields and tags
+
+
+@dataclass(frozen=True)
+class RenderedSet:
+    cards: tuple[RenderedCard, ...]
+    description: str
+    media: tuple[Media, ...]
+
+
+def render_card_set(card_set: CardSet, cache: RenderCache | None = None) -> RenderedSet:
+    """Render every card; raise CardSetError with every rendering problem found."""
+    rendered, problems = render_with_problems(card_set, cache)
+    if problems:
+        raise CardSetError(problems)
+    return rendered
+
+
+def render_with_problems(
+    card_set: CardSet, cache: RenderCache | None = None, workers: int | None = None
+) -> tuple[RenderedSet, list[Problem]]:
+    """Render every card. Markdown found in ``cache`` is not rendered again; what is
+    left is spread over ``workers`` processes (default: every core) when that pays."""
+    renderer = Renderer(card_set)
+    texts = list(dict.fromkeys(markdown_texts(card_set)))
+    if cache is not None:
+        renderer.done.update(cache.lookup(texts))
+    todo = [text for text in texts if text not in renderer.done]
+    renderer.fresh.update(render_in_parallel(card_set, todo, workers))
+    renderer.done.update(renderer.fresh)
+    cards = tuple(render_card(renderer, card) for card in card_set.cards)
+    description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
+    if cache is not None:
+        cache.save(renderer.fresh)
+    return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
+
+
+def markdown_texts(card_set: CardSet) -> Iterator[str]:
+    """Every Markdown text of the set that is not blank."""
+    for text in (
+        card_set.deck.description,
+        *(t for card in card_set.cards for t in (card.question, card.answer, card.correction)),
+    ):
+        if text.strip():
+            yield text
+
+
+def render_card(renderer: Renderer, card: Card) -> RenderedCard:
+    card_set = renderer.card_set
+    category = card_set.category(card.category)
+    meta = " · ".join(filter(None, [category.name, card.level]))
+    question = renderer.markdown(card.question, card.path, card.lines.get("question"))
+    fields = (
+        f'<div class="question" data-meta="{html.escape(meta)}">{question}</div>',
+        renderer.markdown(card.answer, card.path, card.lines.get("answer")),
+        renderer.markdown(card.correction, card.path, card.lines.get("correction")),
+        _sources(card_set, card),
+        "".join(
+            f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>'
+            for r in card.reading
+        ).join(('<ul class="reading">', "</ul>") if card.reading else ("", "")),
+        card.id,
+    )
+    tags = card_tags(card_set, card)
+    digest = hashlib.sha256("\x1f".join((*fields, *tags)).encode()).hexdigest()
+    return RenderedCard(card, fields, tags, digest)
+
+
+def _sources(card_set: CardSet, card: Card) -> str:
+    by_article: dict[str, list[str]] = {}
+    for source in card.sources:
+        question = card_set.questions[source]
+        by_article.setdefault(question.article, []).append(question.label)
+    items = "".join(
+        f"<li><cite>{html.escape(card_set.articles[key].title)}</cite>, "
+        f"{html.escape(', '.join(labels))}</li>"
+        for key, labels in by_article.items()
+    )
+    return f'<ul class="sources">{items}</ul>' if items else ""
+
+
+def card_tags(card_set: CardSet, card: Card) -> tuple[str, ...]:
+    """Generated tags, all under the deck's root tag so they never clash with a user's own."""
+    root = card_set.deck.tag_root
+    tags = [f"{root}::{card.category}"]
+    if card.level:
+        tags.append(f"{root}::level::{card.level}")
+    articles = sorted({card_set.questions[s].article for s in card.sources})
+    tags += [f"{root}::source::{article}" for article in articles]
+    if card.correction.strip():
+        tags.append(f"{root}::corrected")
+    tags += [f"{root}::topic::{tag}" for tag in card.tags]
+    return tuple(dict.fromkeys(tags))

@@ -1,0 +1,1 @@
+"""Reading the card set: YAML with line numbers, checked into frozen values."""
