@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_writer, write_atomically
-from .errors import CardSetError
+from .errors import CardSetError, Problem, in_order, split, warning
 from .package.apkg import stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .package.notetype import note_type
@@ -30,7 +30,7 @@ class Report:
     new: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
     notetype_changed: bool = False
 
     def counts(self) -> list[tuple[str, int]]:
@@ -56,28 +56,40 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def check(root: Path, cache: bool = True) -> tuple[CardSet, RenderedSet, Lock]:
+@dataclass
+class Checked:
+    """A valid card set, rendered, with the previous build's lock and the warnings found."""
+
+    card_set: CardSet
+    rendered: RenderedSet
+    lock: Lock
+    warnings: list[Problem]
+
+
+def check(root: Path, cache: bool = True) -> Checked:
     """Everything a build does except writing the package; raises CardSetError with
-    every problem. Returns the card set, its rendering and the previous build's lock.
-    With ``cache``, Markdown rendered by an earlier run is reused (see cache.py)."""
+    every error. With ``cache``, Markdown rendered by an earlier run is reused (see
+    render/cache.py)."""
     with _without_cycle_collector():
         return _check(root, cache)
 
 
-def _check(root: Path, cache: bool) -> tuple[CardSet, RenderedSet, Lock]:
+def _check(root: Path, cache: bool) -> Checked:
     card_set, problems = read_card_set(root)
     if card_set is None:
         raise CardSetError(problems)
     render_cache = RenderCache(root) if cache else None
     rendered, render_problems = render_with_problems(card_set, render_cache)
+    problems += render_problems
     lock = Lock()
     try:
         lock = read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
     except CardSetError as exc:
         problems += exc.problems
-    if problems or render_problems:
-        raise CardSetError(problems + render_problems)
-    return card_set, rendered, lock
+    errors, warnings = split(problems)
+    if errors:
+        raise CardSetError(errors)
+    return Checked(card_set, rendered, lock, in_order(warnings) + _moves(lock, card_set))
 
 
 def build(
@@ -89,15 +101,15 @@ def build(
 
 
 def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Report:
-    card_set, rendered, previous = _check(root, cache)
+    checked = _check(root, cache)
+    card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
     output = output or Path("dist") / f"{deck.id}.apkg"
     lock_path = root / LOCK_FILE
     if now is None:
         now = now_from_environment() or int(time.time())
 
-    report = Report(card_set, output)
-    report.warnings += _renames(previous, card_set)
+    report = Report(card_set, output, warnings=checked.warnings)
     notetype = note_type(deck)
     notetype_stamp = Stamp(
         notetype.content_hash, next_mtime(previous.notetype, notetype.content_hash, now)
@@ -119,11 +131,6 @@ def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Rep
             report.new.append(card.id)
         elif before.hash != r.content_hash:
             report.changed.append(card.id)
-        if before is not None and before.category and before.category != card.category:
-            report.warnings.append(
-                f"card '{card.id}' moved from category '{before.category}' to '{card.category}':"
-                " Anki leaves cards it already has in their old subdeck"
-            )
     report.removed = sorted(set(previous.cards) - set(lock.cards))
 
     with atomic_writer(output) as out:
@@ -142,19 +149,41 @@ def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Rep
     return report
 
 
-def _renames(previous: Lock, card_set: CardSet) -> list[str]:
+def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
+    """Renamed decks and cards moved between categories: Anki keeps the cards it has
+    where they are, so the learner should hear of it before importing."""
     deck = card_set.deck
-    warnings = []
+    warnings: list[Problem] = []
     hint = "Anki matches decks by name, so cards already imported stay in '{}'"
     if previous.deck and previous.deck != deck.name:
         warnings.append(
-            f"deck renamed from '{previous.deck}' to '{deck.name}': " + hint.format(previous.deck)
+            warning(
+                deck.path,
+                None,
+                f"deck renamed from '{previous.deck}' to '{deck.name}': "
+                + hint.format(previous.deck),
+            )
         )
     for category in deck.categories:
         old = previous.categories.get(category.id)
         if old and old != category.name:
             warnings.append(
-                f"category '{category.id}' renamed from '{old}' to '{category.name}': "
-                + hint.format(old)
+                warning(
+                    deck.path,
+                    None,
+                    f"category '{category.id}' renamed from '{old}' to '{category.name}': "
+                    + hint.format(old),
+                )
+            )
+    for card in card_set.cards:
+        before = previous.cards.get(card.id)
+        if before is not None and before.category and before.category != card.category:
+            warnings.append(
+                warning(
+                    card.path,
+                    card.lines.get("id", card.line),
+                    f"card '{card.id}' moved from category '{before.category}' to "
+                    f"'{card.category}': Anki leaves cards it already has in their old subdeck",
+                )
             )
     return warnings

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .errors import CardSetError
+from .errors import CardSetError, Problem
 
 if TYPE_CHECKING:
     from .build import Report
@@ -98,8 +98,9 @@ def check(cards_dir: Path, no_cache: bool) -> None:
     from .build import check as run_check
 
     with reported():
-        card_set, _, _ = run_check(cards_dir, cache=not no_cache)
-    count = len(card_set.cards)
+        checked = run_check(cards_dir, cache=not no_cache)
+    _warnings(checked.warnings)
+    count = len(checked.card_set.cards)
     click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
 
 
@@ -127,8 +128,7 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
 
     with reported():
         report = run_preview(cards_dir, output, cache=not no_cache)
-    for warning in report.warnings:
-        click.secho(f"warning: {warning}", err=True, fg="yellow")
+    _warnings(report.warnings)
     count = len(report.card_set.cards)
     click.echo(f"wrote {report.index} ({count} card{'s' * (count != 1)})")
     click.echo(f"open {report.index.resolve().as_uri()}")
@@ -157,9 +157,13 @@ def _summary(report: Report) -> None:
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
     if report.notetype_changed:
         click.echo("note type (templates or CSS) changed: re-import updates it")
-    for warning in report.warnings:
-        click.secho(f"warning: {warning}", err=True, fg="yellow")
+    _warnings(report.warnings)
     click.echo(f"wrote {report.output} ({_size(report.size)})")
+
+
+def _warnings(warnings: list[Problem]) -> None:
+    for problem in warnings:
+        click.secho(str(problem), err=True, fg="yellow")
 
 
 def _size(size: int) -> str:

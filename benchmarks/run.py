@@ -78,7 +78,8 @@ def measure(
 
 def write_floor_notes(root: Path, target: Path) -> None:
     """ankigen's rendering of ``root`` as plain JSON for floor.py."""
-    card_set, rendered, _ = check(root, cache=False)
+    checked = check(root, cache=False)
+    card_set, rendered = checked.card_set, checked.rendered
     deck = card_set.deck
     nt = note_type(deck)
     names = {c.id: f"{deck.name}::{c.name}" for c in deck.categories}

@@ -53,12 +53,12 @@ def test_warnings_for_renames_and_moves(write_cards, tmp_path: Path) -> None:
         theory=THEORY[: THEORY.index("  - id: beta")],
     )
     report = build(root, tmp_path / "a.apkg", now=T0 + 10)
-    assert report.warnings == [
-        "deck renamed from 'Test Deck' to 'New Deck': Anki matches decks by name, "
-        "so cards already imported stay in 'Test Deck'",
-        "category 'code' renamed from 'Code' to 'Prog': Anki matches decks by name, "
-        "so cards already imported stay in 'Code'",
-        "card 'beta' moved from category 'theory' to 'code': "
+    assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
+        "deck.yaml: warning: deck renamed from 'Test Deck' to 'New Deck': Anki matches decks "
+        "by name, so cards already imported stay in 'Test Deck'",
+        "deck.yaml: warning: category 'code' renamed from 'Code' to 'Prog': Anki matches decks "
+        "by name, so cards already imported stay in 'Code'",
+        "code.yaml:10: warning: card 'beta' moved from category 'theory' to 'code': "
         "Anki leaves cards it already has in their old subdeck",
     ]
 

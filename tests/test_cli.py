@@ -45,9 +45,13 @@ def test_rename_warning_goes_to_stderr(write_cards, tmp_path: Path) -> None:
     run("build", str(root), "-o", str(tmp_path / "d.apkg"))
     deck = (root / "deck.yaml").read_text().replace("name: Code", "name: Programming")
     write_cards(deck=deck)
+    code, _, err = run("check", str(root))
+    assert code == 0 and "renamed from 'Code' to 'Programming'" in err
     code, _, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
     assert code == 0
-    assert err.startswith("warning: category 'code' renamed from 'Code' to 'Programming'")
+    assert err.startswith(
+        f"{root}/deck.yaml: warning: category 'code' renamed from 'Code' to 'Programming'"
+    )
 
 
 def test_build_default_paths(write_cards, tmp_path: Path, monkeypatch) -> None:

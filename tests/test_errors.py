@@ -1,11 +1,17 @@
 from pathlib import Path
 
-from ankigen.errors import CardSetError, Problem
+from ankigen.errors import CardSetError, Problem, split, warning
 
 
 def test_problem_reads_like_a_compiler_message() -> None:
     assert str(Problem(Path("cards/a.yaml"), 3, "boom")) == "cards/a.yaml:3: boom"
     assert str(Problem(Path("cards/a.yaml"), None, "empty")) == "cards/a.yaml: empty"
+    assert str(warning(Path("cards/a.yaml"), 4, "odd")) == "cards/a.yaml:4: warning: odd"
+
+
+def test_split_separates_warnings_from_errors() -> None:
+    error, note = Problem(Path("a.yaml"), 1, "bad"), warning(Path("a.yaml"), 2, "odd")
+    assert split([note, error]) == ([error], [note])
 
 
 def test_error_sorts_by_place_and_drops_repeats() -> None:

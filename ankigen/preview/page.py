@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ..atomic import replace_directory
 from ..build import check
+from ..errors import Problem, warning
 from ..package.notetype import note_type
 from ..render import FIELDS, RenderedCard, RenderedSet
 from ..source.model import CardSet
@@ -39,14 +40,15 @@ _MATH_CSS = "math[display=block]{display:block;overflow-x:auto;max-width:100%}"
 class PreviewReport:
     card_set: CardSet
     index: Path
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def preview(root: Path, output: Path | None = None, cache: bool = True) -> PreviewReport:
     """Write the preview of the card set at ``root`` into ``output`` (replacing it whole)."""
-    card_set, rendered, _ = check(root, cache)
+    checked = check(root, cache)
+    card_set, rendered = checked.card_set, checked.rendered
     output = output or PREVIEW_DIR
-    report = PreviewReport(card_set, output / "index.html")
+    report = PreviewReport(card_set, output / "index.html", checked.warnings)
     notetype = note_type(card_set.deck)
     page = _page(card_set, rendered, notetype.templates[0], report.warnings)
     files: dict[str, bytes | Path] = {
@@ -79,7 +81,7 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(replace, text), failed
 
 
-def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: list[str]) -> str:
+def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: list[Problem]) -> str:
     deck = card_set.deck
     assets = resources.files("ankigen.preview") / "assets"
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
@@ -127,13 +129,19 @@ def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: li
 """
 
 
-def _note(card_set: CardSet, rendered: RenderedCard, template: dict, warnings: list[str]) -> str:
+def _note(
+    card_set: CardSet, rendered: RenderedCard, template: dict, warnings: list[Problem]
+) -> str:
     card = rendered.card
     fields: dict[str, str] = {}
     for name, value in zip(FIELDS, rendered.fields, strict=True):
         fields[name], failed = to_mathml(value)
+        line = card.lines.get(name.lower(), card.line)
         warnings += [
-            f"card '{card.id}': the preview cannot typeset the math '{tex}'" for tex in failed
+            warning(
+                card.path, line, f"card '{card.id}': the preview cannot typeset the math '{tex}'"
+            )
+            for tex in failed
         ]
     front = fill(template["qfmt"], fields)
     sides = [

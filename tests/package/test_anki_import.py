@@ -162,7 +162,7 @@ def test_renamed_category_makes_a_new_subdeck_in_anki(write_cards, tmp_path, col
     import_package(collection, tmp_path / "a.apkg")
     write_cards(deck=(root / "deck.yaml").read_text().replace("name: Theory", "name: Maths"))
     report = build(root, tmp_path / "b.apkg", now=T0 + 60)
-    assert any("renamed from 'Theory' to 'Maths'" in w for w in report.warnings)
+    assert any("renamed from 'Theory' to 'Maths'" in w.message for w in report.warnings)
     import_package(collection, tmp_path / "b.apkg")
     names = {d.name for d in collection.decks.all_names_and_ids()}
     assert {"Test Deck::Theory", "Test Deck::Maths"} <= names

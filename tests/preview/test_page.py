@@ -28,7 +28,8 @@ def test_preview_writes_a_self_contained_directory(write_cards, tmp_path: Path) 
     (root / "p.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
     report = preview(root, tmp_path / "out")
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    card_set, rendered, _ = check(root)
+    checked = check(root)
+    card_set, rendered = checked.card_set, checked.rendered
     assert names == sorted(["index.html", "card.css", MARKER, rendered.media[0].name])
     assert report.index == tmp_path / "out" / "index.html"
     assert (tmp_path / "out" / "card.css").read_text() == note_type(card_set.deck).css
@@ -40,7 +41,8 @@ def test_preview_writes_a_self_contained_directory(write_cards, tmp_path: Path) 
 def test_sides_are_the_templates_filled_with_the_package_fields(write_cards, tmp_path) -> None:
     root = write_cards()
     page = preview(root, tmp_path / "out").index.read_text()
-    card_set, rendered, _ = check(root)
+    checked = check(root)
+    card_set, rendered = checked.card_set, checked.rendered
     template = note_type(card_set.deck).templates[0]
     for r in rendered.cards:
         fields = dict(zip(FIELDS, r.fields, strict=True))
@@ -87,7 +89,9 @@ def test_math_that_cannot_be_converted_is_shown_and_reported(write_cards, tmp_pa
     assert to_mathml(r"\(\frac{\)") == (r'<code class="tex">\(\frac{\)</code>', [r"\frac{"])
     root = write_cards(theory=THEORY.replace("Beta?", r"Beta \(\frac{\)?"))
     report = preview(root, tmp_path / "out")
-    assert report.warnings == [r"card 'beta': the preview cannot typeset the math '\frac{'"]
+    assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
+        r"theory.yaml:14: warning: card 'beta': the preview cannot typeset the math '\frac{'"
+    ]
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\\")))
@@ -189,7 +193,7 @@ IN_CARDS = """(selector) => Array.from(document.querySelectorAll('.screen')).fla
 
 def test_the_page_loads_without_errors_and_shows_every_card(browser, shipped_preview) -> None:
     page, errors = _open(browser, shipped_preview, 1280)
-    cards = len(check(SHIPPED_CARDS, cache=False)[0].cards)
+    cards = len(check(SHIPPED_CARDS, cache=False).card_set.cards)
     assert page.locator("article.note").count() == cards
     sides = page.evaluate(f"({IN_CARDS})('.card').length")
     assert sides == 2 * cards  # every side got its shadow root and its card

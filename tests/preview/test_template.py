@@ -55,7 +55,8 @@ def test_every_shipped_card_fills_as_anki_renders_it(shipped_copy, tmp_path, col
     """The preview's sides are Anki's own rendering of the imported notes, byte for byte."""
     build(shipped_copy, tmp_path / "deck.apkg")
     import_package(collection, tmp_path / "deck.apkg")
-    card_set, rendered, _ = check(shipped_copy)
+    checked = check(shipped_copy)
+    card_set, rendered = checked.card_set, checked.rendered
     template = note_type(card_set.deck).templates[0]
     for r in rendered.cards:
         fields = dict(zip(FIELDS, r.fields, strict=True))
