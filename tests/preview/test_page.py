@@ -16,7 +16,7 @@ from ankigen.render import FIELDS
 
 from ..conftest import SHIPPED_CARDS, THEORY
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"  # ignored by git
 
 
 # --- the page, without a browser ---------------------------------------------
