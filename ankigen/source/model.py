@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LEVELS = ("basic", "intermediate", "advanced")
+from .format import LEVELS as LEVELS
+
+DEFAULT_LABELS = {"correction": "Correction", "sources": "Asked in", "reading": "Further reading"}
 
 
 @dataclass(frozen=True)
@@ -22,6 +24,12 @@ class Deck:
     tag_root: str
     categories: tuple[Category, ...]
     path: Path
+    css: str = ""  # the deck's own CSS, added to every note type's
+    labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def label(self, box: str) -> str:
+        """The title of a box on the back of a card: the deck's, or the default."""
+        return self.labels.get(box) or DEFAULT_LABELS[box]
 
 
 @dataclass(frozen=True)
@@ -50,6 +58,9 @@ class Card:
     category: str
     question: str
     answer: str
+    kind: str = "basic"  # one of format.KINDS
+    text: str = ""  # cloze
+    extra: str = ""  # cloze and type-in
     correction: str = ""
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
