@@ -13,10 +13,11 @@ from .atomic import atomic_writer, write_atomically
 from .errors import CardSetError, Problem, in_order, split, warning
 from .package.apkg import stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
-from .package.notetype import note_type
+from .package.notetype import note_type, note_type_name
 from .render import RenderedSet, render_with_problems
 from .render.cache import RenderCache
-from .source.model import CardSet
+from .source.format import KINDS
+from .source.model import CardSet, Deck
 from .source.validate import read_card_set
 
 
@@ -31,7 +32,12 @@ class Report:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    notetype_changed: bool = False
+    notetypes_changed: list[str] = field(default_factory=list)  # kinds
+    retyped: dict[str, str] = field(default_factory=dict)  # card id -> its old kind
+
+    @property
+    def notetype_changed(self) -> bool:
+        return bool(self.notetypes_changed)
 
     def counts(self) -> list[tuple[str, int]]:
         """(subdeck name, number of cards), in deck order."""
@@ -89,7 +95,10 @@ def _check(root: Path, cache: bool) -> Checked:
     errors, warnings = split(problems)
     if errors:
         raise CardSetError(errors)
-    return Checked(card_set, rendered, lock, in_order(warnings) + _moves(lock, card_set))
+    warnings = (
+        in_order(warnings) + _moves(lock, card_set) + _kind_changes(lock, card_set.deck, rendered)
+    )
+    return Checked(card_set, rendered, lock, warnings)
 
 
 def build(
@@ -110,28 +119,39 @@ def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Rep
         now = now_from_environment() or int(time.time())
 
     report = Report(card_set, output, warnings=checked.warnings)
-    notetype = note_type(deck)
-    notetype_stamp = Stamp(
-        notetype.content_hash, next_mtime(previous.notetype, notetype.content_hash, now)
-    )
-    report.notetype_changed = previous.notetype is not None and (
-        previous.notetype.hash != notetype.content_hash
-    )
+    kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
+    lock = Lock(deck.name, {c.id: c.name for c in deck.categories})
+    notetypes = []
+    for kind in kinds:
+        notetype = note_type(deck, kind)
+        before = previous.notetype if kind == "basic" else previous.notetypes.get(kind)
+        stamped_type = Stamp(notetype.content_hash, next_mtime(before, notetype.content_hash, now))
+        if kind == "basic":
+            lock.notetype = stamped_type
+        else:
+            lock.notetypes[kind] = stamped_type
+        if before is not None and before.hash != notetype.content_hash:
+            report.notetypes_changed.append(kind)
+        notetypes.append((notetype, stamped_type.mtime))
 
-    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, notetype_stamp)
     stamped = []
     for r in rendered.cards:
         card = r.card
         before = previous.cards.get(card.id)
+        if before is not None and before.kind != card.kind:
+            report.retyped[card.id] = before.kind
+            before = None  # a new note to Anki
+        clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         lock.cards[card.id] = Stamp(
-            r.content_hash, next_mtime(before, r.content_hash, now), card.category
-        )
+            r.content_hash, next_mtime(before, r.content_hash, now), card.category,
+            card.kind, clozes,
+        )  # fmt: skip
         stamped.append((r, lock.cards[card.id].mtime))
         if before is None:
             report.new.append(card.id)
         elif before.hash != r.content_hash:
             report.changed.append(card.id)
-    report.removed = sorted(set(previous.cards) - set(lock.cards))
+    report.removed = sorted(set(previous.cards) - set(lock.cards) | set(report.retyped))
 
     with atomic_writer(output) as out:
         write_apkg(
@@ -139,8 +159,7 @@ def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Rep
             output.parent,
             deck,
             rendered.description,
-            notetype,
-            notetype_stamp.mtime,
+            notetypes,
             stamp(stamped),
             rendered.media,
         )
@@ -186,4 +205,39 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
                     f"'{card.category}': Anki leaves cards it already has in their old subdeck",
                 )
             )
+    return warnings
+
+
+def removed_search(deck: Deck, card_id: str, kind: str | None = None) -> str:
+    """The Browser search for a note the build no longer makes (``kind``: of that note,
+    when a note of another kind now has the same ID)."""
+    if kind is None:
+        return f'"ID:{card_id}"'
+    return f'("ID:{card_id}" "note:{note_type_name(deck, kind)}")'
+
+
+def _kind_changes(previous: Lock, deck: Deck, rendered: RenderedSet) -> list[Problem]:
+    """What Anki cannot do on import: change a note's type, or delete a cloze's card."""
+    warnings: list[Problem] = []
+    for r in rendered.cards:
+        card, before = r.card, previous.cards.get(r.card.id)
+        if before is None:
+            continue
+        line = card.lines.get("type", card.line)
+        if before.kind != card.kind:
+            search = removed_search(deck, card.id, before.kind)
+            message = (
+                f"card '{card.id}' changed type from {before.kind} to {card.kind}: Anki cannot "
+                "change a note's type, so it becomes a new note, and the old one keeps the "
+                f"review history (find the old one with {search})"
+            )
+            warnings.append(warning(card.path, line, message))
+        elif gone := sorted(set(before.clozes) - {o + 1 for o in r.ords}):
+            numbers = ", ".join(f"c{n}" for n in gone)
+            message = (
+                f"card '{card.id}': {numbers} removed, which leaves "
+                f"{'its card' if len(gone) == 1 else 'their cards'} empty in Anki: after "
+                "importing, delete empty cards with Tools → Empty Cards"
+            )
+            warnings.append(warning(card.path, card.lines.get("text", card.line), message))
     return warnings

@@ -152,11 +152,17 @@ def _summary(report: Report) -> None:
             if ids:
                 click.echo(f"  {label}: {', '.join(ids)}")
     if report.removed:
+        from .build import removed_search
+
         click.echo(f"  removed: {', '.join(report.removed)}")
-        search = " or ".join(f'"ID:{card_id}"' for card_id in report.removed)
+        search = " or ".join(
+            removed_search(deck, card_id, report.retyped.get(card_id)) for card_id in report.removed
+        )
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
-    if report.notetype_changed:
-        click.echo("note type (templates or CSS) changed: re-import updates it")
+    if report.notetypes_changed:
+        kinds = [k for k in report.notetypes_changed if k != "basic"]
+        which = f" of {', '.join(kinds)} cards" if kinds else ""
+        click.echo(f"note type{which} (templates or CSS) changed: re-import updates it")
     _warnings(report.warnings)
     click.echo(f"wrote {report.output} ({_size(report.size)})")
 

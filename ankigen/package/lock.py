@@ -24,14 +24,17 @@ class Stamp:
     hash: str
     mtime: int
     category: str = ""
+    kind: str = "basic"  # a note of another kind is another note to Anki
+    clozes: tuple[int, ...] = ()  # the card numbers of a cloze note
 
 
 @dataclass
 class Lock:
     deck: str = ""  # root deck name
     categories: dict[str, str] = field(default_factory=dict)  # id -> subdeck name
-    notetype: Stamp | None = None
+    notetype: Stamp | None = None  # the basic note type's
     cards: dict[str, Stamp] = field(default_factory=dict)
+    notetypes: dict[str, Stamp] = field(default_factory=dict)  # those of the other kinds
 
     def to_json(self) -> str:
         data = {
@@ -41,6 +44,8 @@ class Lock:
             "notetype": _stamp_json(self.notetype) if self.notetype else None,
             "cards": {card_id: _stamp_json(s) for card_id, s in self.cards.items()},
         }
+        if self.notetypes:  # absent when there are none, so older locks read the same
+            data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
 
@@ -48,7 +53,17 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
     data: dict[str, object] = {"hash": stamp.hash, "mtime": stamp.mtime}
     if stamp.category:
         data["category"] = stamp.category
+    if stamp.kind != "basic":
+        data["type"] = stamp.kind
+    if stamp.clozes:
+        data["clozes"] = list(stamp.clozes)
     return data
+
+
+def _stamp(data: dict) -> Stamp:
+    clozes = tuple(int(n) for n in data.get("clozes", ()))
+    category, kind = str(data.get("category", "")), str(data.get("type", "basic"))
+    return Stamp(data["hash"], int(data["mtime"]), category, kind, clozes)
 
 
 def read_lock(path: Path) -> Lock:
@@ -64,10 +79,8 @@ def read_lock(path: Path) -> Lock:
             deck=str(data.get("deck", "")),
             categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
             notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
-            cards={
-                str(card_id): Stamp(s["hash"], int(s["mtime"]), s.get("category", ""))
-                for card_id, s in data.get("cards", {}).items()
-            },
+            cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
+            notetypes={str(k): _stamp(s) for k, s in data.get("notetypes", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
         message = (

@@ -90,6 +90,10 @@ class Renderer:
         """A problem in the text being rendered, at its file and line."""
         self.problems.append(Problem(*self._where, message))
 
+    def problem_at(self, path: Path, line: int | None, message: str) -> None:
+        """A problem found in a rendered field, after its Markdown."""
+        self.problems.append(Problem(path, line, message))
+
 
 class _ImageRewriter(Treeprocessor):
     """Points every <img> at its packaged media file; the file must lie in the card set."""
