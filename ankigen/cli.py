@@ -134,6 +134,24 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
+@main.command()
+@click.argument("which", type=click.Choice(["cards", "deck"]), default="cards")
+def schema(which: str) -> None:
+    """Print the JSON Schema of a card file (cards) or of deck.yaml (deck), for
+    editors that check and complete YAML as you type.
+
+    \b
+    Example:
+      ankigen schema > .schemas/card-file.schema.json
+      ankigen schema deck > .schemas/deck.schema.json
+    then, as the first line of a card file:
+      # yaml-language-server: $schema=.schemas/card-file.schema.json
+    """
+    from .source.schema import dumps
+
+    click.echo(dumps(which), nl=False)
+
+
 def _summary(report: Report) -> None:
     deck = report.card_set.deck
     click.echo(deck.name)

@@ -96,6 +96,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         category = Category(cat.ident("id"), cat.text("name", required=True))
         if "::" in category.name:
             cat.problem("name", f"category name '{category.name}' may not contain '::'")
+        if re.search(r"[<>]", category.name):  # cards show it as HTML: {{Subdeck}}
+            cat.problem("name", f"category name '{category.name}' may not contain < or >")
         if any(c.id == category.id for c in categories):
             cat.problem("id", f"duplicate category id '{category.id}'")
         categories.append(category)
