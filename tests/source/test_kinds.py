@@ -22,12 +22,20 @@ def _problems(root: Path) -> list[str]:
 
 def test_every_kind_loads_with_the_keys_every_kind_shares(write_cards) -> None:
     cards = {c.id: c for c in load_card_set(write_cards(kinds=KINDS)).cards}
-    cloze, reversed_, type_in = cards["capital-of-france"], cards["der-hund"], cards["capital-of-japan"]
+    cloze, reversed_, type_in = (
+        cards["capital-of-france"],
+        cards["der-hund"],
+        cards["capital-of-japan"],
+    )
     assert (cloze.kind, cloze.text.startswith("{{c1::Paris}}"), cloze.extra) == (
         "cloze", True, "Paris has been the capital since *987*.",
     )  # fmt: skip
     assert (cloze.level, cloze.tags) == ("basic", ("geography",))
-    assert (reversed_.kind, reversed_.question, reversed_.answer) == ("reversed", "der Hund", "the dog")
+    assert (reversed_.kind, reversed_.question, reversed_.answer) == (
+        "reversed",
+        "der Hund",
+        "the dog",
+    )
     assert reversed_.correction == "Not *die* Hund."
     assert (type_in.kind, type_in.answer, type_in.sources) == ("type-in", "Tokyo", ("art-q1",))
     assert cards["alpha"].kind == "basic"  # no type: as ever
@@ -79,7 +87,9 @@ def test_a_category_name_may_not_hold_html(write_cards) -> None:
 
 def test_deck_css_and_labels(write_cards) -> None:
     deck = "name: D\nid: d\ncss: style.css\nlabels: {correction: Careful, sources: Seen in}\n"
-    root = write_cards(deck=deck + "categories:\n  - {id: theory, name: T}\n  - {id: code, name: C}\n")
+    root = write_cards(
+        deck=deck + "categories:\n  - {id: theory, name: T}\n  - {id: code, name: C}\n"
+    )
     (root / "style.css").write_text(".card { font-size: 22px; }\n")
     loaded = load_card_set(root).deck
     assert loaded.css == ".card { font-size: 22px; }\n"

@@ -52,7 +52,9 @@ def _check_accepts(tmp_path: Path, card: dict) -> bool:
     root = tmp_path / "set"
     root.mkdir(exist_ok=True)
     (root / "deck.yaml").write_text(DECK)
-    (root / "sources.yaml").write_text("articles: {x: {title: X}}\nquestions:\n  - {id: x-1, text: Q}\n")
+    (root / "sources.yaml").write_text(
+        "articles: {x: {title: X}}\nquestions:\n  - {id: x-1, text: Q}\n"
+    )
     (root / "cards.yaml").write_text(yaml.safe_dump({"category": "theory", "cards": [card]}))
     try:
         load_card_set(root)
@@ -85,9 +87,7 @@ def test_the_schema_lists_each_kind_with_the_keys_the_validator_takes() -> None:
     rules = schema("cards")["properties"]["cards"]["items"]["allOf"]
     for kind, rule in zip(spec.KINDS, rules, strict=True):
         assert rule["then"]["propertyNames"]["enum"] == list(spec.card_key_names(kind))
-        assert set(rule["then"]["required"]) == {
-            k.name for k in spec.CARD_KEYS[kind] if k.required
-        }
+        assert set(rule["then"]["required"]) == {k.name for k in spec.CARD_KEYS[kind] if k.required}
 
 
 @pytest.mark.parametrize(
