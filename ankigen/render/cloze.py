@@ -176,7 +176,10 @@ def prepare(text: str) -> tuple[str, list[str]]:
     for cloze in _clozes(_parse(prepared)):
         inner = prepared[cloze.start : cloze.end]
         name = "{{c" + ",".join(map(str, cloze.ordinals)) + "::…}}"
-        if any(start < cloze.start < end < cloze.end or cloze.start < start < cloze.end < end
+        first = cloze.nodes[0] if cloze.nodes else ""
+        if isinstance(first, str) and first.startswith("image-occlusion:"):
+            problems.append(f"{name}: image occlusion is made in Anki's own editor, not here")
+        elif any(start < cloze.start < end < cloze.end or cloze.start < start < cloze.end < end
                for start, end in regions):  # fmt: skip
             problems.append(
                 f"{name} and a formula or code overlap: put the whole "
