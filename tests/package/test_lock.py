@@ -55,3 +55,29 @@ def test_source_date_epoch(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
     with pytest.raises(CardSetError, match="SOURCE_DATE_EPOCH: must be a whole number"):
         now_from_environment()
+
+
+def test_lock_records_kinds_and_cloze_numbers(tmp_path: Path) -> None:
+    lock = Lock(
+        "Deck", {"a": "A"}, None,
+        {"c": Stamp("1", 2, "a", "cloze", (1, 3)), "r": Stamp("2", 3, "a", "reversed")},
+        {"cloze": Stamp("n", 4), "reversed": Stamp("m", 5)},
+    )  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(lock.to_json())
+    assert read_lock(path) == lock
+    data = json.loads(path.read_text())
+    assert data["cards"]["c"] == {
+        "category": "a",
+        "clozes": [1, 3],
+        "hash": "1",
+        "mtime": 2,
+        "type": "cloze",
+    }
+    assert set(data["notetypes"]) == {"cloze", "reversed"}
+
+
+def test_a_basic_card_is_written_as_before_kinds_existed(tmp_path: Path) -> None:
+    text = Lock("Deck", {}, Stamp("n", 1), {"b": Stamp("1", 2, "a")}).to_json()
+    assert json.loads(text)["cards"]["b"] == {"category": "a", "hash": "1", "mtime": 2}
+    assert "notetypes" not in json.loads(text)
