@@ -13,7 +13,7 @@ from ankigen.cli import main
 from ankigen.render import render_card_set
 from ankigen.source.validate import load_card_set
 
-from .conftest import SHIPPED_CARDS
+from .conftest import REPO, SHIPPED_CARDS
 
 MAX_ANSWER_WORDS = 180
 MAX_CORRECTION_WORDS = 100  # "one or two sentences"
@@ -23,6 +23,10 @@ CATEGORIES = [
     ("industry", "Company & Industry"),
     ("career", "General Interest & Career"),
 ]
+SEED_ARTICLES = ("springboard", "bridge", "essentials")
+# the articles' question ids as shared beside the repository (its place differs by checkout)
+SEED_QUESTIONS = [up / "shared" / "seeds" / "questions.yaml" for up in REPO.parents[:2]]
+BEYOND = "beyond-the-articles"  # the one tag on every card beyond the three seed articles
 
 
 @pytest.fixture(scope="module")
@@ -37,8 +41,9 @@ def test_shipped_set_passes_check() -> None:
 
 
 def test_four_subdecks_after_the_springboard_sections(card_set) -> None:
-    assert [(c.id, c.name) for c in card_set.deck.categories] == CATEGORIES
-    for category, _ in CATEGORIES:
+    categories = [(c.id, c.name) for c in card_set.deck.categories]
+    assert categories[: len(CATEGORIES)] == CATEGORIES  # the articles' subdecks come first
+    for category, _ in categories:
         assert sum(c.category == category for c in card_set.cards) >= 3
 
 
@@ -50,14 +55,28 @@ def test_every_source_question_is_answered_by_a_card(card_set) -> None:
 def test_every_cited_question_exists(card_set) -> None:
     raw = (SHIPPED_CARDS / "sources.yaml").read_text()
     listed = set(re.findall(r"^  - id: (\S+)$", raw, flags=re.MULTILINE))
-    assert len(listed) == len(card_set.questions) == 91
+    assert len(listed) == len(card_set.questions)
+    seeds = {q.id for q in card_set.questions.values() if q.article in SEED_ARTICLES}
+    assert len(seeds) == 91  # the three articles' questions, exactly as they have always been
+    for path in filter(Path.is_file, SEED_QUESTIONS):
+        assert seeds == set(re.findall(r"^  - id: (\S+)$", path.read_text(), flags=re.M)), path
     for card in card_set.cards:
         assert set(card.sources) <= listed, card.id
 
 
 def test_every_card_has_a_source_or_says_it_is_an_addition(card_set) -> None:
     for card in card_set.cards:
-        assert card.sources or "addition" in card.tags, card.id
+        assert card.sources or {"addition", BEYOND} & set(card.tags), card.id
+
+
+def test_cards_beyond_the_articles_say_so(card_set) -> None:
+    """One tag search leaves out every card that answers no question of the three articles."""
+    for card in card_set.cards:
+        articles = {card_set.questions[s].article for s in card.sources}
+        if BEYOND in card.tags:
+            assert not articles & set(SEED_ARTICLES), card.id
+        elif "addition" not in card.tags:
+            assert articles & set(SEED_ARTICLES), card.id
 
 
 def test_corrected_cards_carry_the_corrected_tag(card_set) -> None:
