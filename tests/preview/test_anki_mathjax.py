@@ -15,8 +15,8 @@ from ..conftest import KINDS, import_package
 
 @pytest.fixture(scope="module")
 def anki_web() -> Path:
-    """The desktop app's web folder: its MathJax and the configuration it loads first."""
-    pytest.importorskip("aqt", reason="the test extra installs aqt, the Anki desktop app")
+    """The desktop app's web folder (aqt, in the test extra): its MathJax and the
+    configuration it loads first."""
     return Path(str(resources.files("_aqt") / "data" / "web"))
 
 
