@@ -4,6 +4,9 @@ Each worker renders Markdown texts on its own and sends back only the HTML of
 texts that depend on nothing but themselves (no images, no problems); the main
 process renders the rest itself, so problems and media are found the one way
 they always are, and the result is the same as rendering everything in one place.
+
+Whatever stops the main process while workers run (Ctrl-C, SIGTERM, an error) kills
+the workers at once, rather than waiting for them to finish their chunks.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
+from ..interrupt import blocked, in_worker
 from ..source.model import CardSet
 from .markdown import Renderer
 
@@ -37,11 +41,19 @@ def render_in_parallel(
         return {}
     size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out the load
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
+    others = set(multiprocessing.active_children())
     try:
         with ProcessPoolExecutor(
             workers, mp_context=_context(), initializer=_start, initargs=(card_set,)
         ) as pool:
-            results = list(pool.map(_render, chunks))
+            try:
+                with blocked():  # the workers start with the signals blocked, see _start
+                    pending = pool.map(_render, chunks)
+                results = list(pending)
+            except BaseException:
+                for worker in set(multiprocessing.active_children()) - others:
+                    worker.kill()  # so that leaving the pool does not wait for them
+                raise
     except (BrokenProcessPool, OSError):
         return {}  # the main process renders everything itself
     return {
@@ -59,6 +71,7 @@ def _context() -> multiprocessing.context.BaseContext:
 
 def _start(card_set: CardSet) -> None:
     global _renderer
+    in_worker()
     _renderer = Renderer(card_set)
 
 
