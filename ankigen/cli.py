@@ -146,6 +146,29 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
+@main.command()
+@click.argument("directory", default="cards", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new card set in DIRECTORY (new or empty): deck.yaml with a deck id of its
+    own, a card file of samples and a README.
+
+    The deck id is the deck's identity in Anki: keep it for good, and never copy it
+    into another card set.
+
+    \b
+    Example:
+      ankigen init                       # ./cards, then: ankigen build
+      ankigen init ~/decks/japanese
+    """
+    with reported():
+        from .source.scaffold import init as run_init
+
+        made = run_init(directory)
+    names = ", ".join(path.name for path in made.files)
+    click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
+    click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
+
+
 def _summary(report: Report) -> None:
     from .package.lock import LOCK_FILE
 

@@ -214,7 +214,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_help_has_examples_and_version() -> None:
-    for command in ([], ["build"], ["check"], ["preview"]):
+    for command in ([], ["build"], ["check"], ["preview"], ["init"]):
         code, out, _ = run(*command, "--help")
         assert code == 0 and "Example" in out
     code, out, _ = run("--version")
