@@ -202,7 +202,7 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         return None
     keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
     name = keys.text("name", required=True)
-    if name and (problem := name_problem(name, "deck name")):
+    if name.strip() and (problem := name_problem(name, "deck name")):
         keys.problem("name", problem)
     deck_id = keys.ident("id")
     tag_root = keys.text("tag_root") or deck_id
@@ -214,12 +214,13 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         category = Category(cat.ident("id"), cat.text("name", required=True), entry.line)
         if "::" in category.name:
             cat.problem("name", f"category name '{category.name}' may not contain '::'")
-        elif category.name and (problem := name_problem(category.name, "category name")):
+        elif category.name.strip() and (problem := name_problem(category.name, "category name")):
             cat.problem("name", problem)
         if any(c.id == category.id for c in categories):
             cat.problem("id", f"duplicate category id '{category.id}'")
-        same = [c for c in categories if c.name and same_name(c.name) == same_name(category.name)]
-        if same:
+        key = same_name(category.name)
+        same = [c for c in categories if c.name.strip() and same_name(c.name) == key]
+        if same and category.name.strip():
             cat.problem(
                 "name",
                 f"category name '{category.name}' is the name of category '{same[0].id}' "

@@ -103,6 +103,8 @@ def test_problem_is_reported_with_its_line(write_cards, card: str, expected: str
         ({"deck": DECK.replace("name: Code", "name: ' Code '")},
          ["deck.yaml:6: category name ' Code ' has spaces or ':' at the start or end: Anki "
           "would make it 'Code'"]),
+        ({"deck": DECK.replace("name: Code", "name: '  '")},
+         ["deck.yaml:6: category has an empty name"]),
         ({"deck": DECK.replace("name: Code", "name: 'Code:'")},
          ["deck.yaml:6: category name 'Code:' has spaces or ':' at the start or end: Anki "
           "would make it 'Code'"]),
