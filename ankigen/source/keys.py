@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from collections.abc import Callable
@@ -102,7 +103,11 @@ def kind_of(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, str):
-        return "empty text"
+        return "text" if value.strip() else "empty text"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, datetime.date):
+        return "a date"
     return f"a {type(value).__name__}"
 
 

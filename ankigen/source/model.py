@@ -14,6 +14,7 @@ DEFAULT_LABELS = {"correction": "Correction", "sources": "Asked in", "reading": 
 class Category:
     id: str
     name: str
+    line: int = field(default=0, compare=False)  # in deck.yaml
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class Deck:
     tag_root: str
     categories: tuple[Category, ...]
     path: Path
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # by key
     css: str = ""  # the deck's own CSS, added to every note type's
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 

@@ -2,7 +2,8 @@
 
 Layout of a card set directory: ``deck.yaml`` (the deck and its categories),
 an optional ``sources.yaml`` (articles and their question ids) and any number
-of other ``*.yaml`` files, each holding the cards of one category.
+of other ``*.yaml`` files, here or in subdirectories (see files.py), each holding
+the cards of one category.
 """
 
 from __future__ import annotations
@@ -11,14 +12,16 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from ..errors import CardSetError, Problem
+from ..errors import CardSetError, Problem, split, warning
 from . import format as spec
 from .cards import SOURCES_FILE, read_card_file
+from .files import yaml_files
 from .keys import ID_PATTERN as ID_PATTERN
 from .keys import Keys as _Keys
 from .keys import read_mapping
 from .load import LineDict
 from .model import Article, Card, CardSet, Category, Deck, Question
+from .names import name_problem, same_name
 
 DECK_FILE = "deck.yaml"
 DECK_KEYS = tuple(key.name for key in spec.DECK_KEYS)
@@ -35,10 +38,11 @@ _CSS_REFUSED = (
 
 
 def load_card_set(root: Path) -> CardSet:
-    """Read and check a whole card set; raise CardSetError with every problem found."""
+    """Read and check a whole card set; raise CardSetError with every error found."""
     card_set, problems = read_card_set(root)
-    if problems or card_set is None:
-        raise CardSetError(problems)
+    errors, _ = split(problems)
+    if errors or card_set is None:
+        raise CardSetError(errors)
     return card_set
 
 
@@ -46,25 +50,27 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     """Read a card set and every problem in it. The set (None without a usable deck.yaml)
     keeps only cards of known categories, citing known sources, so that later stages
     can look for their own problems even in a set that has some already."""
-    if not (root / DECK_FILE).is_file():
-        what = "is not a directory" if not root.is_dir() else f"has no {DECK_FILE}"
-        return None, [Problem(root, None, f"card set {what}")]
+    if not root.is_dir() or not (root / DECK_FILE).is_file():
+        return None, [_no_card_set(root)]
     problems: list[Problem] = []
-    deck = _deck(root / DECK_FILE, problems)
+    files = yaml_files(root, problems)  # those inside the set: a link out is a problem
+    deck_path, sources_path = root / DECK_FILE, root / SOURCES_FILE
+    deck = _deck(deck_path, problems) if deck_path in files else None
     articles: dict[str, Article] = {}
     questions: dict[str, Question] | None = None
-    if (root / SOURCES_FILE).exists():
-        articles, questions = _sources(root / SOURCES_FILE, problems)
-    card_files = sorted(
-        p for p in [*root.glob("*.yaml"), *root.glob("*.yml")]
-        if p.name not in (DECK_FILE, SOURCES_FILE)
-    )  # fmt: skip
+    if sources_path in files:
+        articles, questions = _sources(sources_path, problems)
+    card_files = [p for p in files if p not in (deck_path, sources_path)]
     cards: list[Card] = []
     for path in card_files:
         cards += read_card_file(path, deck, questions, problems)
     _check_unique_ids(cards, problems)
     if deck is None:
         return None, problems
+    for category in deck.categories:
+        if category.id and not any(card.category == category.id for card in cards):
+            message = f"category '{category.id}' has no cards: Anki would show an empty subdeck"
+            problems.append(warning(deck.path, category.line, message))
     order = {c.id: i for i, c in enumerate(deck.categories)}
     known = questions or {}
     usable = sorted(
@@ -80,12 +86,25 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     return CardSet(root, deck, articles, questions or {}, tuple(usable)), problems
 
 
+def _no_card_set(root: Path) -> Problem:
+    if not root.exists():
+        why = "no such directory"
+    elif not root.is_dir():
+        why = "a file, not a directory"
+    else:
+        why = f"the directory has no {DECK_FILE}"
+    hint = "pass the card set's directory, or start a new one with `ankigen init`"
+    return Problem(root, None, f"no card set here ({why}): {hint}")
+
+
 def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     data = read_mapping(path, "deck.yaml", problems)
     if data is None:
         return None
     keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
     name = keys.text("name", required=True)
+    if name.strip() and (problem := name_problem(name, "deck name")):
+        keys.problem("name", problem)
     deck_id = keys.ident("id")
     tag_root = keys.text("tag_root") or deck_id
     if "tag_root" in data and re.search(r"\s", tag_root):
@@ -93,13 +112,24 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     categories: list[Category] = []
     for entry in keys.mappings("categories", required=True):
         cat = _Keys(entry, path, "category", CATEGORY_KEYS, problems)
-        category = Category(cat.ident("id"), cat.text("name", required=True))
+        category = Category(cat.ident("id"), cat.text("name", required=True), entry.line)
         if "::" in category.name:
             cat.problem("name", f"category name '{category.name}' may not contain '::'")
+        elif category.name.strip() and (problem := name_problem(category.name, "category name")):
+            cat.problem("name", problem)
         if re.search(r"[<>]", category.name):  # cards show it as HTML: {{Subdeck}}
             cat.problem("name", f"category name '{category.name}' may not contain < or >")
         if any(c.id == category.id for c in categories):
             cat.problem("id", f"duplicate category id '{category.id}'")
+        key = same_name(category.name)
+        same = [c for c in categories if c.name.strip() and same_name(c.name) == key]
+        if same and category.name.strip():
+            cat.problem(
+                "name",
+                f"category name '{category.name}' is the name of category '{same[0].id}' "
+                f"(line {same[0].line}) too: Anki matches deck names ignoring case, and "
+                "would rename one of them with a trailing '_'",
+            )
         categories.append(category)
     if not categories and "categories" in data and isinstance(data["categories"], list):
         keys.problem("categories", "deck.yaml lists no categories")
@@ -111,7 +141,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         labels = {box: label_keys.text(box) for box in LABEL_KEYS if box in raw_labels}
     elif raw_labels is not None:
         keys.problem("labels", f"deck.yaml: labels must be a mapping of {', '.join(LABEL_KEYS)}")
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path, css, labels)
+    lines = dict(data.key_lines)
+    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines, css, labels)
 
 
 def _deck_css(root: Path, keys: _Keys) -> str:
