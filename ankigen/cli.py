@@ -164,7 +164,7 @@ def init(directory: Path) -> None:
         from .source.scaffold import init as run_init
 
         made = run_init(directory)
-    names = ", ".join(path.name for path in made.files)
+    names = ", ".join(str(path.relative_to(made.root)) for path in made.files)
     click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
     click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
 
