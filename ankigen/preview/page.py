@@ -21,6 +21,7 @@ from ..build import check
 from ..errors import Problem, warning
 from ..package.notetype import note_type
 from ..render import FIELDS, RenderedCard, RenderedSet
+from ..render.tex import to_mathml as tex_to_mathml
 from ..source.model import CardSet
 from .template import fill
 
@@ -63,8 +64,6 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
 
 def to_mathml(text: str) -> tuple[str, list[str]]:
     """``text`` (HTML) with its TeX math as MathML; and the TeX that would not convert."""
-    from latex2mathml.converter import convert
-
     failed: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -72,11 +71,11 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
             return match[0]
         display = "inline" if match["inline"] is not None else "block"
         tex = html.unescape(match["inline"] if display == "inline" else match["block"])
-        try:
-            return convert(tex, display=display)
-        except Exception:  # latex2mathml raises many kinds; the TeX then shows as written
+        mathml = tex_to_mathml(tex, display)
+        if mathml is None:  # the TeX then shows as written
             failed.append(tex)
             return f'<code class="tex">{match[0]}</code>'
+        return mathml
 
     return _MATH.sub(replace, text), failed
 

@@ -85,13 +85,20 @@ def test_entities_in_math_are_read_as_characters() -> None:
     assert html.unescape(operator) == "<"
 
 
-def test_math_that_cannot_be_converted_is_shown_and_reported(write_cards, tmp_path) -> None:
+def test_math_that_cannot_be_converted_is_shown_as_tex() -> None:
     assert to_mathml(r"\(\frac{\)") == (r'<code class="tex">\(\frac{\)</code>', [r"\frac{"])
+
+
+def test_tex_that_does_not_parse_stops_check_before_any_preview(write_cards, tmp_path) -> None:
+    from ankigen.errors import CardSetError
+
     root = write_cards(theory=THEORY.replace("Beta?", r"Beta \(\frac{\)?"))
-    report = preview(root, tmp_path / "out")
-    assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
-        r"theory.yaml:14: warning: card 'beta': the preview cannot typeset the math '\frac{'"
+    with pytest.raises(CardSetError) as error:
+        preview(root, tmp_path / "out")
+    assert [str(p).removeprefix(f"{root}/") for p in error.value.problems] == [
+        r"theory.yaml:14: the TeX in '\(\frac{\)' does not parse: check its braces and arguments"
     ]
+    assert not (tmp_path / "out").exists()
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\\")))
