@@ -55,10 +55,7 @@ MEDIA_ELEMENTS = {"img": "image", "audio": "audio", "video": "video", "source": 
 _URL_ATTRIBUTES = {"href", "src"}
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _URL_NOISE = re.compile(r"[\t\n\r]|^[\x00-\x20]+|[\x00-\x20]+$")
-_DECLARATION = re.compile(
-    r"\s*(?P<property>[-a-zA-Z]+)\s*:\s*"
-    r"(?P<value>(?:[-\w#%.,!\s]|(?:rgba?|hsla?)\([\d\s.,%/]*\))+?)\s*(?:;|$)"
-)
+_PLAIN_VALUE = re.compile(r"(?:[-\w#%.,!\s]|(?:rgba?|hsla?)\([\d\s.,%/]*\))+")
 # Any attribute the filter below decides: a text without one of these names needs no filter.
 _FILTERED = re.compile("src|href|style|dir", re.IGNORECASE)
 _HINTS = {
@@ -68,6 +65,11 @@ _HINTS = {
     "iframe": ": a card cannot embed other pages",
     "object": ": a card cannot embed other content",
     "embed": ": a card cannot embed other content",
+}
+_ATTRIBUTE_HINTS = {
+    "poster": " (Anki's Check Media does not count it as a use, and would delete the file)",
+    "srcset": ": use src=, with a file in the card set",
+    "id": ": ids would clash with the ones of Anki's own page",
 }
 
 # Resolves a local media reference (src, kind): (packaged file, "") or (None, why not).
@@ -177,17 +179,17 @@ def _add_class(tag: str, name: str) -> str:
 
 def style_refusal(style: str) -> str:
     """Why an inline style is refused, or "" when it sets only allowed properties."""
-    position = 0
-    for match in _DECLARATION.finditer(style):
-        if match.start() != position:
-            break
-        position = match.end()
-        prop = match["property"].lower()
+    for declaration in style.split(";"):
+        if not declaration.strip():
+            continue
+        prop, colon, value = (part.strip() for part in declaration.partition(":"))
+        prop = prop.lower()
+        if not colon or not re.fullmatch(r"[-a-z]+", prop):
+            return f"style '{declaration.strip()}' is not a plain property: value"
         if prop not in STYLE_PROPERTIES:
             return f"style property '{prop}' is not allowed (allowed: {_listed(STYLE_PROPERTIES)})"
-    rest = style[position:].strip()
-    if rest:
-        return f"style '{rest}' is not allowed: only plain values of {_listed(STYLE_PROPERTIES)}"
+        if not _PLAIN_VALUE.fullmatch(value):
+            return f"style value '{value}' of '{prop}' is not allowed: no url(), escapes or quotes"
     return ""
 
 
@@ -237,7 +239,7 @@ def attribute_refusal(tag: str, name: str, value: str) -> str:
     if name not in GLOBAL_ATTRIBUTES and name not in ATTRIBUTES.get(tag, ()):
         if name.startswith("on"):
             return f"event handler '{name}=' is not allowed in a card"
-        return f"attribute '{name}' is not allowed on <{tag}>"
+        return f"attribute '{name}' is not allowed on <{tag}>{_ATTRIBUTE_HINTS.get(name, '')}"
     if name in _URL_ATTRIBUTES:
         scheme = _SCHEME.match(_URL_NOISE.sub("", value))
         if scheme and scheme[1].lower() not in LINK_SCHEMES:

@@ -142,7 +142,7 @@ def test_markdown_never_fails_and_math_survives(write_cards, parts: list[str]) -
     text = "".join(parts)
     html = renderer.markdown(text, Path("x.yaml"), 1)
     assert "ankigenmath" not in html
-    if "`" not in text:
+    if "`" not in text and not renderer.problems:  # math in a tag name goes, with a problem
         for part in parts:
             if part.startswith("\\(") and "\\)" not in part[2:-2]:
                 escaped = part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
