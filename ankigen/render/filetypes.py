@@ -47,14 +47,19 @@ def sniff(head: bytes) -> tuple[str, frozenset[str]] | None:
 
 def media_problem(src: str, suffix: str, head: bytes, kinds: frozenset[str]) -> str:
     """Why a file named ``…suffix`` that starts with ``head`` cannot be used as one of
-    ``kinds``, or "" when it can."""
-    wanted = " or ".join(sorted(kinds))
+    ``kinds``, or "" when it can (the text follows the kind of reference: "image …")."""
+    wanted = _a(" or ".join(sorted(kinds)) + " file")
     by_name = EXTENSIONS.get(suffix.lower())
+    if by_name is None:
+        return f"'{src}' is not {wanted}: its name ends in {suffix or 'no extension'}"
     if by_name not in kinds:
-        named = f"a {by_name} file" if by_name else f"not a media file ({suffix or 'no extension'})"
-        return f"'{src}' is {named} by its name, not {wanted}"
+        return f"'{src}' is not {wanted}: its name says {_a(by_name)} file"
     found = sniff(head)
     if found is None or not found[1] & kinds:
-        what = f"{found[0]} data" if found else "no image, audio or video format"
-        return f"'{src}' is named {suffix} but its content is {what}, not {wanted}"
+        what = f"{found[0]} data" if found else "in no image, audio or video format"
+        return f"'{src}' is not {wanted}: it is named {suffix}, but its content is {what}"
     return ""
+
+
+def _a(noun: str) -> str:
+    return f"{'an' if noun[0] in 'aeiou' else 'a'} {noun}"

@@ -91,6 +91,8 @@ class _Fences(Preprocessor):
             index = m.start() + 1 + len(placeholder)
         text = _NESTED.sub(self._nested, text)
         for fence in _OPENING.finditer(text):
+            if _indent(fence[0]) >= 4 and not _in_list(text, fence.start(), _indent(fence[0])):
+                continue  # an indented code block that shows a fence, as Markdown says
             self.extension.on_problem(
                 f"code fence '{fence[0].strip()}' is never closed: end it with a line of "
                 f"{fence[1]} at the same indentation (outside a list, fences start the line)"
@@ -104,9 +106,7 @@ class _Fences(Preprocessor):
     def _nested(self, m: re.Match[str]) -> str:
         """A fence indented inside a list item: its own block in the item."""
         indent = m["indent"]
-        above = [line for line in m.string[: m.start()].split("\n") if line.strip()]
-        parent = next((line for line in reversed(above) if _indent(line) < len(indent)), "")
-        if not _LIST_ITEM.match(parent):
+        if not _in_list(m.string, m.start(), len(indent)):
             return m[0]
         code = "\n".join(line.removeprefix(indent) for line in m["code"].split("\n"))
         return f"\n{' ' * max(4, len(indent))}{self._store(code, m['lang'])}\n"
@@ -114,6 +114,14 @@ class _Fences(Preprocessor):
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
+
+
+def _in_list(text: str, start: int, indent: int) -> bool:
+    """Whether a line at ``start``, indented by ``indent``, belongs to a list item: the
+    nearest line above it that is indented less is one."""
+    above = (line for line in reversed(text[:start].split("\n")) if line.strip())
+    parent = next((line for line in above if _indent(line) < indent), "")
+    return _LIST_ITEM.match(parent) is not None
 
 
 # A fence indented under a list item, closed at the same indentation.
