@@ -119,8 +119,8 @@ class Renderer:
                     warning(
                         *self._where,
                         f"{what} '{file.source.relative_to(self.media.base)}' is "
-                        f"{file.size / 1e6:.0f} MB: AnkiWeb does not sync media files over "
-                        f"{SYNC_LIMIT / 1e6:.0f} MB",
+                        f"{file.size / 2**20:.0f} MiB: AnkiWeb does not sync media files over "
+                        f"{SYNC_LIMIT / 2**20:.0f} MiB",
                     )
                 )
         return media, why

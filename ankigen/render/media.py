@@ -13,7 +13,10 @@ from urllib.parse import unquote, urlsplit
 
 from .filetypes import AUDIO, IMAGE, VIDEO, media_problem
 
-SYNC_LIMIT = 100 * 1000 * 1000  # AnkiWeb does not sync a media file larger than this
+# Anki's limits (rslib sync/media): AnkiWeb does not sync a larger file, and Check Media
+# renames a file whose name is longer.
+SYNC_LIMIT = 100 * 1024 * 1024
+NAME_LIMIT = 120
 # What each kind of reference may point at.
 KINDS = {
     "image": frozenset({IMAGE}),
@@ -70,7 +73,9 @@ class MediaFiles:
     def _named(self, path: Path, night: Media | None = None) -> Media:
         data = path.read_bytes()
         digest = hashlib.sha256(data).hexdigest()[:8]
-        return Media(path, f"{self.deck_id}-{path.stem}-{digest}{path.suffix}", len(data), night)
+        room = NAME_LIMIT - len(f"{self.deck_id}--{digest}{path.suffix}".encode())
+        stem = path.stem.encode()[: max(room, 0)].decode(errors="ignore")
+        return Media(path, f"{self.deck_id}-{stem}-{digest}{path.suffix}", len(data), night)
 
     def sorted(self) -> tuple[Media, ...]:
         return tuple(sorted(self.files.values(), key=lambda m: m.name))

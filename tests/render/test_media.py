@@ -117,8 +117,8 @@ def test_large_media_files_are_a_warning(write_cards, monkeypatch) -> None:
     root = card_set(write_cards, "[sound:media/a.mp3] [sound:media/a.mp3]", a__mp3=MP3)
     rendered, found = render_with_problems(load_card_set(root))
     assert [str(p).removeprefix(f"{root}/") for p in found] == [
-        "code.yaml:5: warning: sound 'media/a.mp3' is 0 MB: AnkiWeb does not sync media "
-        "files over 0 MB"
+        "code.yaml:5: warning: sound 'media/a.mp3' is 0 MiB: AnkiWeb does not sync media "
+        "files over 0 MiB"
     ]
     assert len(rendered.media) == 1
 
@@ -132,3 +132,11 @@ def test_texts_with_media_are_never_cached(write_cards) -> None:
     (root / "media" / "a.mp3").write_bytes(MP3 + b"changed")
     again, _ = render_with_problems(load_card_set(root), RenderCache(root))
     assert again.media[0].name in again.cards[-1].fields[1]
+
+
+def test_a_long_name_is_cut_to_what_anki_keeps(write_cards) -> None:
+    stem = "ü" * 100
+    root = card_set(write_cards, f"![x](media/{stem}.png)", **{f"{stem}__png": PNG})
+    (media,) = render_card_set(load_card_set(root)).media
+    assert len(media.name.encode()) <= 120
+    assert re.fullmatch(r"test-deck-ü+-[0-9a-f]{8}\.png", media.name)
