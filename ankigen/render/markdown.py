@@ -94,13 +94,8 @@ class Renderer:
         sanitized = self._sanitizer.clean(converted)
         for message in sanitized.problems:
             self.problem(message)
-        packaged = {m.name for m in self.media.files.values()}
-        for name in _SOUND.findall(sanitized.html):
-            if html.unescape(name) not in packaged and f"[sound:{name}]" not in protected:
-                self.problem(
-                    f"[sound:{html.unescape(name)}] stands inside code or HTML, where it cannot "
-                    "be packaged (Anki plays it wherever it is): write it in the text"
-                )
+        if "[sound:" in sanitized.html:
+            self._unpackaged_sounds(sanitized.html, protected)
         if (problems, sounds, sanitized.media) == (len(self.problems), 0, 0):
             self.fresh[text] = sanitized.html
         return sanitized.html
@@ -124,6 +119,17 @@ class Renderer:
                     )
                 )
         return media, why
+
+    def _unpackaged_sounds(self, html_text: str, protected: list[str]) -> None:
+        """Anki plays every ``[sound:…]`` of a field, wherever it stands: each one must
+        name a packaged file (or have been reported already)."""
+        packaged = {m.name for m in self.media.files.values()}
+        for name in _SOUND.findall(html_text):
+            if html.unescape(name) not in packaged and f"[sound:{name}]" not in protected:
+                self.problem(
+                    f"[sound:{html.unescape(name)}] stands inside code or HTML, where it cannot "
+                    "be packaged (Anki plays it wherever it is): write it in the text"
+                )
 
     def _sound(self, src: str) -> str | None:
         """``[sound:…]`` with the packaged name of its file; None if it has none."""
