@@ -3,9 +3,11 @@
 The card sides are the note type's templates filled with the rendered fields
 (template.py, checked against Anki's own renderer), styled by the note type's
 CSS alone: each side lives in a shadow root, the way Anki gives a card its own
-document, so the page's styles and the card's never mix. Only math differs:
-Anki typesets ``\\( … \\)`` with MathJax, the preview converts it to MathML,
-so that it needs no network.
+document, so the page's styles and the card's never mix, and the page's
+Content-Security-Policy lets no card run a script or load anything from
+elsewhere. Only math and sound differ: Anki typesets ``\\( … \\)`` with MathJax,
+the preview converts it to MathML, so that it needs no network; and where Anki
+shows a play button for ``[sound:…]``, the preview shows the browser's player.
 """
 
 from __future__ import annotations

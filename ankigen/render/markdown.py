@@ -142,31 +142,47 @@ class Renderer:
 
 def _plain_text_problems(text: str) -> list[str]:
     """What Markdown would render, without error, other than meant: outside code."""
-    if "$" not in text and "\n " not in text:
+    if "$" not in text and not _ITEM.search(text):
         return []
     plain = _PROTECT.sub(lambda m: "\n" * m[0].count("\n") if m["fence"] else "x", text)
     return dollar_problems(plain) + list_problems(plain)
 
 
-_ITEM = re.compile(r"^( *)(?:[-*+]|\d+[.)])[ \t]+\S")
+_ITEM = re.compile(r"^( *)([-*+]|\d+[.)])[ \t]+\S", re.MULTILINE)
+_BLOCK_START = re.compile(r"^\s*(?:#|\||<|>|$)")  # a heading, table, HTML or quote ends a line
 
 
 def list_problems(text: str) -> list[str]:
-    """List items nested by fewer than four spaces, which python-markdown does not nest
-    (and which then swallow what follows into the item before)."""
+    """Lists python-markdown joins into the text above them: items nested by fewer than
+    four spaces, a list right after a line of text, a numbered list right after a
+    bulleted one (or the other way round) with no blank line between."""
     problems = []
-    above: int | None = None  # indentation of the list item above, in this list
+    above: tuple[int, bool] | None = None  # (indentation, numbered) of the item above
+    previous = ""
     for line in text.split("\n"):
         item = _ITEM.match(line)
         if item:
-            indent = len(item[1])
-            if above is not None and 0 < indent - above < 4:
+            indent, numbered = len(item[1]), item[2][0].isdigit()
+            what = f"list item '{line.strip()}'"
+            if above is None and not _BLOCK_START.match(previous) and indent < 4:
                 problems.append(
-                    f"list item '{line.strip()}' is indented by {indent - above} "
-                    f"space{'s' * (indent - above > 1)} under the one above: "
+                    f"{what} follows a line of text, so it joins that paragraph: "
+                    "put a blank line before the list"
+                )
+            elif above is not None and 0 < indent - above[0] < 4:
+                problems.append(
+                    f"{what} is indented by {indent - above[0]} "
+                    f"space{'s' * (indent - above[0] > 1)} under the one above: "
                     "nest list items by 4 spaces"
                 )
-            above = indent
-        elif line.strip() and not line.startswith(" "):
-            above = None  # a paragraph ends the list
+            elif above == (indent, not numbered) and previous.strip():
+                kinds = ("numbered", "bulleted") if numbered else ("bulleted", "numbered")
+                problems.append(
+                    f"{what} starts a {kinds[0]} list right after a {kinds[1]} one, so it "
+                    "joins the item above: put a blank line between the lists"
+                )
+            above = (indent, numbered)
+        elif line.strip() and not line.startswith(" ") and not previous.strip():
+            above = None  # a paragraph after a blank line ends the list
+        previous = line
     return problems

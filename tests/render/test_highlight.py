@@ -87,3 +87,27 @@ def test_fence_options_are_reported(renderer) -> None:
         (7, "unsupported fenced code options in '```{.python}': write ```language"),
         (8, "unsupported fenced code options in '```python hl_lines=\"1\"': write ```language"),
     ]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # One line (a line of a fence in a list is indented), without tabs (Markdown expands
+    # them by column, so in an indented line they expand to fewer spaces).
+    code=code_text.filter(lambda s: s.strip() and not {"\n", "\t"} & set(s)),
+    lang=st.sampled_from(LANGS),
+    marker=st.sampled_from(["- ", "1. ", "* "]),
+    blank=st.booleans(),
+)
+def test_a_fence_in_a_list_item_is_highlighted_as_a_top_level_one(
+    renderer, code, lang, marker, blank
+) -> None:
+    indent = " " * len(marker)
+    text = f"{marker}Step:\n{chr(10) * blank}{indent}```{lang}\n{indent}{code}\n{indent}```\n"
+    text += f"{marker}Next."
+    renderer.problems.clear()
+    html = renderer.markdown(text, renderer.card_set.root, 1)
+    top = renderer.markdown(f"```{lang}\n{code}\n```", renderer.card_set.root, 1)
+    assert renderer.problems == []
+    assert top in html and html.count("<li>") == 2

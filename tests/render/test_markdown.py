@@ -214,6 +214,11 @@ def test_dollar_math_outside_code_is_a_warning(renderer) -> None:
         ("1. a\n   1. b", ["x.yaml:3: warning: list item '1. b' is indented by 3 spaces under the one above: nest list items by 4 spaces"]),
         ("- a\n    - b\n      - c", ["x.yaml:3: warning: list item '- c' is indented by 2 spaces under the one above: nest list items by 4 spaces"]),
         ("Text\n\n  - a lone item", []),
+        ("Text:\n- a\n- b", ["x.yaml:3: warning: list item '- a' follows a line of text, so it joins that paragraph: put a blank line before the list"]),
+        ("# Title\n- a\n\n| t |\n|---|\n\n- b\ncontinued\n- c", []),
+        ("- a\n- b\n1. one\n2. two", ["x.yaml:3: warning: list item '1. one' starts a numbered list right after a bulleted one, so it joins the item above: put a blank line between the lists"]),
+        ("1. a\n\n- b", []),
+        ("- a\n\nText\n- b", ["x.yaml:3: warning: list item '- b' follows a line of text, so it joins that paragraph: put a blank line before the list"]),
     ],
 )  # fmt: skip
 def test_list_items_nested_by_fewer_than_four_spaces_are_a_warning(renderer, text, found) -> None:
