@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import CardSetError, Problem
+from ..errors import CardSetError, Problem, warning
 from ..source.model import Card, CardSet
 from .cache import RenderCache
 from .cloze import cloze_numbers, prepare
@@ -25,6 +26,8 @@ NOTE_FIELDS = {
     "reversed": ("Question", "Answer", "Level", *_BOXES),
     "type-in": ("Question", "Answer", "Extra", "Level", *_BOXES),
 }
+HUGE_CARD = 1_000_000  # bytes of HTML: Anki slows down, and AnkiWeb may refuse the note
+_CLOZE = re.compile(r"\{\{c\d+::")
 
 
 @dataclass(frozen=True)
@@ -67,6 +70,8 @@ def render_with_problems(
     renderer.fresh.update(render_in_parallel(card_set, todo, workers))
     renderer.done.update(renderer.fresh)
     cards = tuple(render_card(renderer, card) for card in card_set.cards)
+    for card in cards:
+        renderer.problems += card_problems(card)
     description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     if cache is not None:
         cache.save(renderer.fresh)
@@ -130,6 +135,35 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
     tags = card_tags(card_set, card)
     digest = hashlib.sha256("\x1f".join((*fields, *tags)).encode()).hexdigest()
     return RenderedCard(card, fields, tags, digest, ords)
+
+
+def card_problems(rendered: RenderedCard) -> list[Problem]:
+    """What is wrong with a card as a whole, beyond its texts."""
+    card = rendered.card
+    problems = []
+    for key in ("question", "answer", "extra", "correction"):  # all but a cloze's text
+        if _CLOZE.search(getattr(card, key)):
+            if card.kind == "cloze":
+                message = f"'{{{{c1::…}}}}' makes cards in text only; in {key} it shows as written"
+            else:
+                message = (
+                    "cloze deletions need a cloze card (type: cloze); "
+                    "on this card '{{c1::…}}' would show as written"
+                )
+            problems.append(
+                Problem(card.path, card.lines.get(key, card.line), f"card '{card.id}': {message}")
+            )
+    size = sum(len(field.encode()) for field in rendered.fields)
+    if size > HUGE_CARD:
+        problems.append(
+            warning(
+                card.path,
+                card.line,
+                f"card '{card.id}' is {size / 1e6:.1f} MB of HTML: Anki gets slow with notes "
+                "this large; split it, or move its content into media files",
+            )
+        )
+    return problems
 
 
 def _sources(card_set: CardSet, card: Card) -> str:

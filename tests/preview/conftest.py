@@ -1,4 +1,4 @@
-"""The preview's browser: headless Chromium, shared by the page's tests."""
+"""The preview tests' browser: headless Chromium, the system's where there is one."""
 
 import os
 import shutil
