@@ -13,8 +13,9 @@ The output is reproducible: fixed data and random seeds, a fixed SVG hash salt,
 no date metadata and text rendered as paths (no fonts needed to display the
 files).  The script checks what the figures promise: the smallest text is at
 least ``MIN_TEXT_PX`` pixels tall (font size) when a figure is scaled to a
-``COLUMN_PX``-wide phone column, and the kNN circle and the bias-variance
-optimum show what the cards say.  It prints the numbers it checked.
+``COLUMN_PX``-wide phone column; the kNN circle and the bias-variance optimum
+show what the cards say; and the attention example's rounded numbers add up.
+It prints the numbers it checked.
 """
 
 from __future__ import annotations
@@ -986,6 +987,190 @@ def svm_margin(t: Theme, facts: list[str]) -> Figure:
     return fig
 
 
+# Scaled dot-product attention with a causal mask, on a 4-token example.
+# d_k = 4, so sqrt(d_k) = 2 and the integer Q K^T / 2 has at most one decimal:
+# the scores shown are exact, and softmax of exactly those scores gives the weights.
+ATTENTION_TOKENS = ["The", "cat", "sat", "on"]
+ATTENTION_Q = [[2, 2, 2, 1], [1, 2, 0, 2], [1, 2, 0, 0], [-1, -1, 1, 2]]
+ATTENTION_K = [[2, -1, -1, -1], [2, 1, 1, -1], [1, 1, 2, 0], [2, 0, -1, 0]]
+ATTENTION_V = [[1, 0], [0, 1], [1, 1], [0, 2]]
+ATTENTION_ROW = 2  # the query row worked out in full ("sat")
+
+
+def causal_attention() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores Q K^T / sqrt(d_k), the causal mask, softmax weights and output A V.
+
+    Asserts that the figure's rounded numbers are consistent: each row of the
+    two-decimal weights sums to exactly 1, and multiplying the two-decimal
+    weights by V gives the two-decimal output shown.
+    """
+    q, k, v = (np.array(m, dtype=float) for m in (ATTENTION_Q, ATTENTION_K, ATTENTION_V))
+    d_k = q.shape[1]
+    scores = q @ k.T / math.sqrt(d_k)
+    assert np.allclose(scores * 10, np.round(scores * 10))  # exact with one decimal
+    n = len(scores)
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)  # key j > query i: the future
+    masked = np.where(mask, -np.inf, scores)
+    weights = np.exp(masked - masked.max(axis=1, keepdims=True))
+    weights /= weights.sum(axis=1, keepdims=True)
+    assert np.all(weights[mask] == 0.0)
+    output = weights @ v
+    shown = np.round(weights, 2)
+    assert np.allclose(shown.sum(axis=1), 1.0), shown.sum(axis=1)
+    assert np.allclose(np.round(shown @ v, 2), np.round(output, 2))
+    return scores, mask, weights, output
+
+
+def attention(t: Theme, facts: list[str]) -> Figure:
+    """Causal scaled dot-product attention: scores, softmax weights, weighted sum of V."""
+    scores, mask, weights, output = causal_attention()
+    tokens = ATTENTION_TOKENS
+    v = np.array(ATTENTION_V)
+    n = len(tokens)
+    row = ATTENTION_ROW
+    facts.append(
+        "attention scores (lower triangle): "
+        + "; ".join(" ".join(f"{s:+.1f}" for s in scores[i, : i + 1]) for i in range(n))
+    )
+    facts.append(
+        "weights: "
+        + "; ".join(" ".join(f"{w:.2f}" for w in weights[i, : i + 1]) for i in range(n))
+        + "; output: "
+        + "; ".join(f"[{o[0]:.2f}, {o[1]:.2f}]" for o in output)
+    )
+
+    width, height, cell = FIG_WIDTH, 6.1, 0.42
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    heat_max = 0.6 if t is DAY else 0.5  # the darkest weight cell keeps >= 4.5:1 text
+
+    def y(top: float) -> float:
+        return height - top  # layout in inches from the top
+
+    def grid(
+        x0: float,
+        top: float,
+        values: list[list[str]],
+        fills: list[list[str]],
+        name: str,
+        masked: np.ndarray | None = None,
+    ) -> None:
+        for i, line in enumerate(values):
+            for j, label in enumerate(line):
+                off = masked is not None and masked[i, j]
+                fill = t.unused_fill if off else fills[i][j]
+                corner = (x0 + j * cell, y(top + (i + 1) * cell))
+                ax.add_patch(Rectangle(corner, cell, cell, fc=fill, lw=0, zorder=1))
+                ax.text(
+                    x0 + (j + 0.5) * cell,
+                    y(top + (i + 0.5) * cell),
+                    label,
+                    ha="center",
+                    va="center_baseline",
+                    fontsize=SMALL,
+                    bbox=None if fill == t.background else on(fill),
+                    zorder=2,
+                )
+                ax.add_patch(  # the cell outline, drawn over the text boxes
+                    Rectangle(
+                        corner,
+                        cell,
+                        cell,
+                        fc="none",
+                        ec=t.unused_edge if off else t.muted,
+                        lw=1,
+                        zorder=3,
+                        gid=f"series-{name}-{i}{j}",
+                    )
+                )
+
+    def highlight(x0: float, top: float, cols: int, name: str) -> None:
+        ax.add_patch(
+            Rectangle(
+                (x0 - 0.03, y(top + (row + 1) * cell) - 0.03),
+                cols * cell + 0.06,
+                cell + 0.06,
+                fc="none",
+                ec=t.vermilion,
+                lw=2.4,
+                zorder=4,
+                gid=f"series-{name}",
+            )
+        )
+
+    def row_labels(x0: float, top: float) -> None:
+        for i, token in enumerate(tokens):
+            ax.text(x0 - 0.06, y(top + (i + 0.5) * cell), token, ha="right", va="center_baseline")
+
+    def header(x0: float, top: float, cols: list[str]) -> None:
+        for j, text in enumerate(cols):
+            ax.text(x0 + (j + 0.5) * cell, y(top - 0.06), text, ha="center", va="bottom")
+
+    left, right = 0.6, 2.72  # x of the left and right matrices
+    bold = {"fontsize": 12, "weight": "bold", "va": "top"}
+    note = {"fontsize": SMALL, "va": "top", "linespacing": 1.3}
+
+    # 1 and 2: scores, then softmax weights, for every query (row) and key (column).
+    top = 1.15
+    ax.text(left - 0.45, y(0.1), "1  scores QKᵀ/√dₖ", **bold)
+    ax.text(left - 0.45, y(0.37), "dₖ = 4; future keys\nmasked to −∞", **note)
+    ax.text(right - 0.45, y(0.1), "2  softmax per row", **bold)
+    ax.text(right - 0.45, y(0.37), "weights ≥ 0;\neach row sums to 1", **note)
+    score_text = [
+        ["−∞" if mask[i, j] else f"{scores[i, j]:.1f}".replace("-", "−") for j in range(n)]
+        for i in range(n)
+    ]
+    grid(left, top, score_text, [[t.background] * n] * n, "scores", mask)
+    weight_text = [
+        ["0" if mask[i, j] else f"{weights[i, j]:.2f}" for j in range(n)] for i in range(n)
+    ]
+    weight_fill = [[t.tint(t.blue, heat_max * w) for w in line] for line in weights]
+    grid(right, top, weight_text, weight_fill, "weights", mask)
+    for x0 in (left, right):
+        row_labels(x0, top)
+        header(x0, top, tokens)
+        ax.text(x0 + 2 * cell, y(top + n * cell + 0.05), "key", ha="center", va="top")
+    ax.text(0.08, y(top + 2 * cell), "query", rotation=90, ha="center", va="center")
+    highlight(right, top, n, "weights-row")
+
+    # 3: output = weights x V; each output row is a weighted average of value rows.
+    top2 = top + n * cell + 1.0
+    ax.text(left - 0.45, y(top2 - 0.65), "3  output = weights × V", **bold)
+    grid(left, top2, [[f"{x:g}" for x in line] for line in v], [[t.background] * 2] * n, "values")
+    row_labels(left, top2)
+    ax.text(left + cell, y(top2 - 0.06), "V (values)", ha="center", va="bottom")
+    out_x = 2.1  # the output matrix, left of a note
+    grid(
+        out_x,
+        top2,
+        [[f"{x:.2f}" for x in line] for line in output],
+        [[t.background] * 2] * n,
+        "output",
+    )
+    row_labels(out_x, top2)
+    ax.text(out_x + cell, y(top2 - 0.06), "output", ha="center", va="bottom")
+    highlight(out_x, top2, 2, "output-row")
+    ax.text(
+        out_x + 2 * cell + 0.2,
+        y(top2 + 0.02),
+        "each output row\nis a weighted\nsum of the value\nrows (weights\nfrom 2)",
+        **note,
+    )
+    w = np.round(weights[row], 2)
+    terms = " + ".join(f"{w[j]:.2f}·v({tokens[j]})" for j in range(row + 1))
+    ax.text(
+        left - 0.45,
+        y(top2 + n * cell + 0.15),
+        f"“{tokens[row]}”: {terms}\n= [{output[row, 0]:.2f}, {output[row, 1]:.2f}]"
+        f"   (“{tokens[row + 1]}” is masked: weight 0)",
+        **note,
+    )
+    return fig
+
+
 FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "roc-curve": roc_curve,
     "confusion-matrix": confusion_matrix,
@@ -993,6 +1178,7 @@ FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "time-series-cv": time_series_cv,
     "knn-vs-kmeans": knn_vs_kmeans,
     "svm-margin": svm_margin,
+    "causal-attention": attention,
 }
 
 
