@@ -14,8 +14,10 @@ no date metadata and text rendered as paths (no fonts needed to display the
 files).  The script checks what the figures promise: the smallest text is at
 least ``MIN_TEXT_PX`` pixels tall (font size) when a figure is scaled to a
 ``COLUMN_PX``-wide phone column; the kNN circle and the bias-variance optimum
-show what the cards say; and the attention example's rounded numbers add up.
-It prints the numbers it checked.
+show what the cards say; the attention example's rounded numbers add up; and
+the power curves agree with statsmodels and give the A/B card's sample sizes.
+It prints the numbers it checked.  Needs the ``figures`` extra (matplotlib,
+statsmodels).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 
 import matplotlib
 import numpy as np
@@ -32,6 +35,8 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Rectangle
 from matplotlib.text import Text
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import power_proportions_2indep, proportion_effectsize
 
 DEFAULT_OUT_DIR = Path(__file__).resolve().parent.parent / "cards" / "media"
 FIG_WIDTH = 4.5  # inches; cards show images at max-width: 100%
@@ -1171,6 +1176,133 @@ def attention(t: Theme, facts: list[str]) -> Figure:
     return fig
 
 
+# A/B test: power of the two-sided two-proportion z-test of the ab-test card.
+AB_BASELINE = 0.10  # control conversion rate p1
+AB_ALPHA = 0.05
+AB_POWER = 0.8
+AB_LIFT = 0.01  # the worked example's MDE: 10% -> 11%
+
+
+def two_proportion_power(p1: float, p2: float, n: float, alpha: float) -> float:
+    """Power of the two-sided two-proportion z-test with n users per arm.
+
+    The card's normal approximation: pooled variance 2 p q under H0, p1 q1 + p2 q2
+    under H1, both rejection tails counted (so the power at p2 = p1 is alpha)."""
+    z = NormalDist()
+    crit = z.inv_cdf(1 - alpha / 2)
+    p_bar = (p1 + p2) / 2
+    sd_null = math.sqrt(2 * p_bar * (1 - p_bar) / n)
+    sd_alt = math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / n)
+    diff = p2 - p1
+    return z.cdf((diff - crit * sd_null) / sd_alt) + z.cdf((-diff - crit * sd_null) / sd_alt)
+
+
+def two_proportion_n(p1: float, p2: float, alpha: float, power: float) -> float:
+    """Users per arm, the card's formula (unrounded)."""
+    z = NormalDist()
+    z_a, z_b = z.inv_cdf(1 - alpha / 2), z.inv_cdf(power)
+    p_bar = (p1 + p2) / 2
+    root = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return root**2 / (p2 - p1) ** 2
+
+
+def minimum_detectable_effect(p1: float, n: float, alpha: float, power: float) -> float:
+    """Smallest lift p2 - p1 > 0 detected with the given power (bisection)."""
+    lo, hi = 0.0, 0.5
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if two_proportion_power(p1, p1 + mid, n, alpha) < power:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def ab_test_power(t: Theme, facts: list[str]) -> Figure:
+    """Power against the true lift for the worked sample size and four times it."""
+    p1, alpha = AB_BASELINE, AB_ALPHA
+    n_exact = two_proportion_n(p1, p1 + AB_LIFT, alpha, AB_POWER)
+    n1 = math.ceil(n_exact)
+    n_arcsine = NormalIndPower().solve_power(
+        effect_size=proportion_effectsize(p1 + AB_LIFT, p1), alpha=alpha, power=AB_POWER
+    )
+    assert (n1, math.ceil(n_arcsine)) == (14751, 14745), (n_exact, n_arcsine)  # the card's
+    sizes = [n1, 4 * n1]
+    lifts = np.linspace(0.0, 0.02, 401)
+
+    height = 4.6
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.15, 0.65 / height, 0.81, 3.3 / height))
+    styles = [(t.blue, "-", "series-n"), (t.orange, (0, (5, 2.5)), "series-4n")]
+    mdes = []
+    for n, (color, ls, gid) in zip(sizes, styles, strict=True):
+        power = np.array([two_proportion_power(p1, p1 + d, n, alpha) for d in lifts])
+        check = np.array(
+            [power_proportions_2indep(d, p1, n, alpha=alpha, return_results=False) for d in lifts]
+        )
+        assert np.max(np.abs(power - check)) < 1e-9  # statsmodels, same approximation
+        arcsine = NormalIndPower().power(
+            np.array([proportion_effectsize(p1 + d, p1) for d in lifts]), n, alpha
+        )
+        assert np.max(np.abs(power - arcsine)) < 0.01  # arcsine approximation
+        assert abs(power[0] - alpha) < 1e-12  # no effect: rejects with probability alpha
+        mde = minimum_detectable_effect(p1, n, alpha, AB_POWER)
+        mdes.append(mde)
+        label = f"n = {n:,} per arm" + (" (4×)" if n != n1 else "")
+        ax.plot(100 * lifts, power, color=color, ls=ls, lw=2.6, label=label, gid=gid)
+        ax.plot([100 * mde] * 2, [0, AB_POWER], color=color, ls=(0, (2, 2)), lw=1.6)
+        ax.plot(
+            [100 * mde],
+            [AB_POWER],
+            marker="o",
+            ms=7,
+            color=color,
+            mec=t.marker_edge,
+            ls="none",
+            zorder=5,
+            gid=f"{gid}-mde",
+        )
+        ax.text(
+            100 * mde + 0.04,
+            AB_POWER - 0.04,
+            f"MDE\n{100 * mde:.2f}",
+            color=color,
+            fontsize=SMALL,
+            ha="left",
+            va="top",
+            weight="bold",
+            linespacing=1.15,
+        )
+        facts.append(
+            f"n = {n}: power at +1 point {two_proportion_power(p1, p1 + 0.01, n, alpha):.4f}; "
+            f"MDE at 80% power {100 * mde:.4f} points; max |ours - arcsine| "
+            f"{np.max(np.abs(power - arcsine)):.4f}"
+        )
+    assert abs(mdes[1] / mdes[0] - 0.5) < 0.03  # 4x the users: about half the MDE
+    facts.append(f"n exact {n_exact:.2f} -> {n1}; statsmodels arcsine {n_arcsine:.2f}")
+
+    ax.axhline(AB_POWER, color=t.muted, lw=1.4, ls=(0, (6, 3)), zorder=0)
+    ax.axhline(alpha, color=t.muted, lw=1.4, ls=":", zorder=0)
+    ax.text(2.0, AB_POWER + 0.02, "power 0.8", ha="right", va="bottom", fontsize=SMALL)
+    ax.text(
+        2.0,
+        alpha + 0.02,
+        "α = 0.05: power at zero lift",
+        ha="right",
+        va="bottom",
+        fontsize=SMALL,
+    )
+    ax.set_xlim(0, 2.0)
+    ax.set_ylim(0, 1.0)
+    ax.set_xticks([0, 0.5, 1.0, 1.5, 2.0])
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.set_xlabel("true lift p₂ − p₁ (points; p₁ = 10%)")
+    ax.set_ylabel("power")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="upper left", bbox_to_anchor=(0.13, 1.0), frameon=False, handlelength=2.4)
+    return fig
+
+
 FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "roc-curve": roc_curve,
     "confusion-matrix": confusion_matrix,
@@ -1179,6 +1311,7 @@ FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "knn-vs-kmeans": knn_vs_kmeans,
     "svm-margin": svm_margin,
     "causal-attention": attention,
+    "ab-test-power": ab_test_power,
 }
 
 
