@@ -14,10 +14,11 @@ no date metadata and text rendered as paths (no fonts needed to display the
 files).  The script checks what the figures promise: the smallest text is at
 least ``MIN_TEXT_PX`` pixels tall (font size) when a figure is scaled to a
 ``COLUMN_PX``-wide phone column; the kNN circle and the bias-variance optimum
-show what the cards say; the attention example's rounded numbers add up; and
-the power curves agree with statsmodels and give the A/B card's sample sizes.
+show what the cards say; the attention example's rounded numbers add up; the
+power curves agree with statsmodels and give the A/B card's sample sizes; and
+the ROC curve is the same at both prevalences while precision follows from it.
 It prints the numbers it checked.  Needs the ``figures`` extra (matplotlib,
-statsmodels).
+scikit-learn, statsmodels).
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Rectangle
 from matplotlib.text import Text
+from sklearn.metrics import (
+    average_precision_score,
+    precision_recall_curve,
+    roc_auc_score,
+)
+from sklearn.metrics import roc_curve as sk_roc_curve
 from statsmodels.stats.power import NormalIndPower
 from statsmodels.stats.proportion import power_proportions_2indep, proportion_effectsize
 
@@ -1303,6 +1310,108 @@ def ab_test_power(t: Theme, facts: list[str]) -> Figure:
     return fig
 
 
+# ROC against precision-recall for the same scores at two prevalences.
+PR_POSITIVES = 1000  # positives and (unweighted) negatives
+PR_SEPARATION = 2.0  # positives N(2, 1), negatives N(0, 1)
+
+
+def roc_vs_pr(t: Theme, facts: list[str]) -> Figure:
+    """The same scores at 50% and 1% positives: ROC identical, PR collapses."""
+    rng = np.random.default_rng(2026)
+    positives = rng.normal(PR_SEPARATION, 1.0, PR_POSITIVES)
+    negatives = rng.normal(0.0, 1.0, PR_POSITIVES)
+    labels = np.r_[np.ones(PR_POSITIVES), np.zeros(PR_POSITIVES)]
+    scores = np.r_[positives, negatives]
+
+    height, panel, roc_bottom = 6.35, 2.28, 3.5
+    fig = new_figure(t, height)
+    roc_ax = fig.add_axes((0.6 / FIG_WIDTH, roc_bottom / height, panel / FIG_WIDTH, panel / height))
+    pr_ax = fig.add_axes((0.6 / FIG_WIDTH, 0.55 / height, panel / FIG_WIDTH, panel / height))
+    cases = [
+        (1.0, "50% positive: 1,000 + 1,000 scores", t.blue, "-", 2.8),
+        (99.0, "1% positive: same scores, negatives ×99", t.vermilion, (0, (4, 2.5)), 2.2),
+    ]
+    rocs, aps, handles = [], [], []
+    for weight, label, color, ls, lw in cases:
+        sample_weight = np.where(labels == 1, 1.0, weight)
+        prevalence = PR_POSITIVES / (PR_POSITIVES + weight * PR_POSITIVES)
+        fpr, tpr, _ = sk_roc_curve(
+            labels, scores, sample_weight=sample_weight, drop_intermediate=False
+        )
+        precision, recall, thresholds = precision_recall_curve(
+            labels, scores, sample_weight=sample_weight
+        )
+        auc = roc_auc_score(labels, scores, sample_weight=sample_weight)
+        ap = average_precision_score(labels, scores, sample_weight=sample_weight)
+        # Precision from the class-conditional rates: pi TPR / (pi TPR + (1 - pi) FPR).
+        fpr_at = np.array([np.mean(negatives >= th) for th in thresholds])
+        tpr_at = np.array([np.mean(positives >= th) for th in thresholds])
+        expected = prevalence * tpr_at / (prevalence * tpr_at + (1 - prevalence) * fpr_at)
+        assert np.allclose(precision[:-1], expected) and np.allclose(recall[:-1], tpr_at)
+        rocs.append((fpr, tpr, auc))
+        aps.append(ap)
+        name = "50" if weight == 1 else "1"
+        (line,) = roc_ax.plot(
+            fpr, tpr, color=color, ls=ls, lw=lw, label=label, gid=f"series-roc-{name}"
+        )
+        pr_ax.plot(
+            recall,
+            precision,
+            color=color,
+            ls=ls,
+            lw=lw,
+            drawstyle="steps-post",
+            gid=f"series-pr-{name}",
+        )
+        pr_ax.axhline(prevalence, color=color, ls=":", lw=1.6, zorder=0, gid=f"series-base-{name}")
+        handles.append(line)
+        facts.append(f"prevalence {prevalence:.2f}: ROC AUC {auc:.4f}, average precision {ap:.4f}")
+    (f50, t50, auc50), (f1, t1, auc1) = rocs
+    assert np.allclose(f50, f1, atol=1e-12) and np.allclose(t50, t1) and abs(auc50 - auc1) < 1e-12
+    roc_ax.plot([0, 1], [0, 1], color=t.muted, ls=":", lw=1.4, zorder=0, gid="series-random")
+
+    side = 3.08 / FIG_WIDTH
+    bold = {"fontsize": 12, "weight": "bold", "va": "top"}
+    note = {"fontsize": SMALL, "va": "top", "linespacing": 1.3}
+    y0 = (roc_bottom + panel) / height
+    fig.text(side, y0, "ROC", **bold)
+    fig.text(
+        side,
+        y0 - 0.3 / height,
+        f"the same curve\nat 50% and 1%:\nTPR and FPR\neach count one\nclass only\n\n"
+        f"AUC {auc50:.2f}\nat both",
+        **note,
+    )
+    y0 = (0.55 + panel) / height
+    fig.text(side, y0, "PR curve", **bold)
+    fig.text(
+        side,
+        y0 - 0.3 / height,
+        "precision counts\nnegatives too,\nso it falls with\nprevalence",
+        **note,
+    )
+    fig.text(side, y0 - 1.3 / height, f"AP {aps[0]:.2f} at 50%", color=t.blue, **note)
+    fig.text(side, y0 - 1.55 / height, f"AP {aps[1]:.2f} at 1%", color=t.vermilion, **note)
+    fig.text(side, y0 - 1.85 / height, "dotted: random\n= prevalence", **note)
+
+    for ax, xlabel, ylabel in [(roc_ax, "FPR", "TPR (recall)"), (pr_ax, "recall", "precision")]:
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_xlabel(xlabel, labelpad=2)
+        ax.set_ylabel(ylabel, labelpad=2)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, 1.0),
+        frameon=False,
+        handlelength=2.4,
+    )
+    return fig
+
+
 FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "roc-curve": roc_curve,
     "confusion-matrix": confusion_matrix,
@@ -1312,6 +1421,7 @@ FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "svm-margin": svm_margin,
     "causal-attention": attention,
     "ab-test-power": ab_test_power,
+    "roc-vs-pr-prevalence": roc_vs_pr,
 }
 
 
