@@ -1183,6 +1183,143 @@ def attention(t: Theme, facts: list[str]) -> Figure:
     return fig
 
 
+# RAG: the pipeline of the rag-pipeline card, stage by stage.
+def rag_pipeline(t: Theme, facts: list[str]) -> Figure:
+    """Index offline (chunk, embed, ANN + BM25); per query: hybrid retrieval,
+    reciprocal rank fusion, cross-encoder rerank, generation with citations."""
+    width, height = FIG_WIDTH, 6.9
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+
+    def y(top: float) -> float:
+        return height - top  # layout in inches from the top
+
+    def box(x0: float, top: float, w: float, h: float, text: str, color: str, name: str) -> None:
+        fill = t.tint(color, 0.1)
+        ax.add_patch(
+            FancyBboxPatch(
+                (x0, y(top + h)),
+                w,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                fc=fill,
+                ec=color,
+                lw=2,
+                gid=f"series-{name}",
+            )
+        )
+        ax.text(
+            x0 + w / 2,
+            y(top + h / 2),
+            text,
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            linespacing=1.3,
+            bbox=on(fill),
+        )
+
+    def arrow(x0: float, top0: float, x1: float, top1: float) -> None:
+        ax.annotate(
+            "",
+            xy=(x1, y(top1)),
+            xytext=(x0, y(top0)),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": t.text,
+                "lw": 1.6,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 14,
+            },
+        )
+
+    def stage(top: float, text: str) -> None:
+        ax.text(0.1, y(top), text, fontsize=12, weight="bold", va="top")
+
+    def side(x: float, top: float, text: str) -> None:
+        ax.text(x, y(top), text, fontsize=SMALL, ha="left", va="center")
+
+    full = 4.3  # width of a full-width box
+    # 1 Index (offline): chunk, then a dense (ANN) and a keyword (BM25) index.
+    stage(0.08, "1  Index (offline)")
+    box(0.1, 0.4, 1.05, 0.62, "documents", t.blue, "documents")
+    arrow(1.15, 0.71, 1.4, 0.71)
+    box(
+        1.4,
+        0.4,
+        3.0,
+        0.62,
+        "chunks of a few hundred tokens,\noverlapping; keep titles, metadata",
+        t.blue,
+        "chunks",
+    )
+    arrow(1.75, 1.02, 1.75, 1.5)
+    side(1.83, 1.26, "embed (bi-encoder)")
+    arrow(3.75, 1.02, 3.75, 1.5)
+    side(3.83, 1.26, "terms")
+    box(0.1, 1.5, 2.05, 0.62, "vector index\n(ANN: HNSW, IVF)", t.blue, "vector-index")
+    box(2.45, 1.5, 1.95, 0.62, "BM25 keyword\nindex", t.blue, "bm25-index")
+
+    # 2 Retrieve: search both indexes with the query, fuse the two rankings.
+    stage(2.27, "2  Retrieve")
+    box(0.1, 2.62, 1.0, 0.62, "query", t.orange, "query")
+    arrow(1.1, 2.93, 1.35, 2.93)
+    box(
+        1.35,
+        2.62,
+        3.05,
+        0.62,
+        "nearest chunks to the embedded\nquery + BM25 keyword hits",
+        t.orange,
+        "search",
+    )
+    arrow(1.75, 2.12, 1.75, 2.62)
+    arrow(3.75, 2.12, 3.75, 2.62)
+    arrow(2.875, 3.24, 2.875, 3.56)
+    box(
+        0.1,
+        3.56,
+        full,
+        0.62,
+        "fuse the two rankings, e.g. reciprocal rank\nfusion: score = Σ 1 / (60 + rank)",
+        t.orange,
+        "fuse",
+    )
+
+    # 3 Rerank.
+    arrow(2.25, 4.18, 2.25, 4.66)
+    stage(4.27, "3  Rerank")
+    box(
+        0.1,
+        4.66,
+        full,
+        0.62,
+        "a cross-encoder scores each query–chunk\npair; keep the best few",
+        t.purple,
+        "rerank",
+    )
+
+    # 4 Generate with citations.
+    arrow(2.25, 5.28, 2.25, 5.76)
+    stage(5.39, "4  Generate")
+    box(
+        0.1,
+        5.76,
+        full,
+        0.98,
+        "LLM prompt: the chunks with IDs [1], [2] …;\nanswer only from them, cite the IDs,\n"
+        "say when the answer is missing",
+        t.green,
+        "generate",
+    )
+    facts.append("RAG stages: index, retrieve (dense + BM25, RRF k = 60), rerank, generate")
+    return fig
+
+
 # A/B test: power of the two-sided two-proportion z-test of the ab-test card.
 AB_BASELINE = 0.10  # control conversion rate p1
 AB_ALPHA = 0.05
@@ -1420,6 +1557,7 @@ FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "knn-vs-kmeans": knn_vs_kmeans,
     "svm-margin": svm_margin,
     "causal-attention": attention,
+    "rag-pipeline": rag_pipeline,
     "ab-test-power": ab_test_power,
     "roc-vs-pr-prevalence": roc_vs_pr,
 }
