@@ -171,3 +171,15 @@ def test_a_basic_card_is_written_as_before_kinds_existed(tmp_path: Path) -> None
     text = Lock("Deck", {}, Stamp("n", 1), {"b": Stamp("1", 2, "a")}).to_json()
     assert json.loads(text)["cards"]["b"] == {"category": "a", "hash": "1", "mtime": 2}
     assert "notetypes" not in json.loads(text)
+
+
+def test_a_merge_conflict_keeps_kinds_and_the_other_note_types(tmp_path: Path) -> None:
+    ours = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c", 5)},
+                cards={"c": Stamp("x", 30, "a", "cloze", (1, 2))})  # fmt: skip
+    theirs = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c2", 9)},
+                  cards={"c": Stamp("y", 20, "a", "cloze", (1, 2, 3))})  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(_conflicted(ours, theirs, None))
+    lock, _ = read_lock(path)
+    assert lock.cards == {"c": Stamp("", 30, "a", "cloze", (1, 2))}
+    assert lock.notetypes == {"cloze": Stamp("", 9)}  # stamped anew, after both sides' times
