@@ -21,7 +21,7 @@ DECK_FILE = "deck.yaml"
 SOURCES_FILE = "sources.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
-DECK_KEYS = ("name", "id", "description", "tag_root", "categories")
+DECK_KEYS = ("name", "id", "description", "tag_root", "categories", "numbered_subdecks")
 CATEGORY_KEYS = ("id", "name")
 SOURCES_KEYS = ("articles", "questions")
 ARTICLE_KEYS = ("title", "file", "where")
@@ -110,6 +110,13 @@ class _Keys:
             self.problem(key, f"{self.what} has an empty {key}")
         return value
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"{self.what}: {key} must be true or false, not {value!r}")
+            return False
+        return value
+
     def ident(self, key: str) -> str:
         value = self.text(key, required=True)
         if value and not ID_PATTERN.fullmatch(value):
@@ -196,7 +203,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     if not categories and "categories" in data and isinstance(data["categories"], list):
         keys.problem("categories", "deck.yaml lists no categories")
     description = keys.text("description")
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path)
+    numbered = keys.flag("numbered_subdecks")
+    return Deck(name, deck_id, description, tag_root, tuple(categories), path, numbered)
 
 
 def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:
