@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .app import Anki, running
+
+REPO = Path(__file__).resolve().parents[2]
+PACKAGES = REPO / ".ci" / "debian-packages"
+
+
+def qt_problem() -> str | None:
+    """Why Qt WebEngine cannot start on this machine (a missing system library), or None."""
+    probe = [sys.executable, "-c", "import PyQt6.QtWebEngineWidgets"]
+    result = subprocess.run(probe, capture_output=True, text=True, check=False)
+    return None if result.returncode == 0 else (result.stderr.strip().splitlines() or ["?"])[-1]
+
+
+def require_qt() -> None:
+    """Skip when Qt's system libraries are missing, with what to install; under CI, fail."""
+    if (problem := qt_problem()) is None:
+        return
+    packages = _packages()
+    message = f"needs Qt WebEngine's system libraries ({problem}): sudo apt-get install {packages}"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+def _packages() -> str:
+    lines = (line.split("#")[0].strip() for line in PACKAGES.read_text().splitlines())
+    return " ".join(line for line in lines if line)
+
+
+@pytest.fixture(scope="session")
+def anki_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Anki]:
+    """One Anki desktop for the session's tests, with a new, empty profile."""
+    require_qt()
+    with running(tmp_path_factory.mktemp("anki")) as anki:
+        yield anki
