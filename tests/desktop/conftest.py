@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -8,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ..conftest import missing_system_package
 from .app import Anki, running
 
 REPO = Path(__file__).resolve().parents[2]
@@ -22,14 +22,11 @@ def qt_problem() -> str | None:
 
 
 def require_qt() -> None:
-    """Skip when Qt's system libraries are missing, with what to install; under CI, fail."""
-    if (problem := qt_problem()) is None:
-        return
-    packages = _packages()
-    message = f"needs Qt WebEngine's system libraries ({problem}): sudo apt-get install {packages}"
-    if os.environ.get("CI") == "true":
-        pytest.fail(message)
-    pytest.skip(message)
+    if (problem := qt_problem()) is not None:
+        missing_system_package(
+            f"the desktop tests need Qt WebEngine's system libraries ({problem}): "
+            f"sudo apt-get install {_packages()}"
+        )
 
 
 def _packages() -> str:

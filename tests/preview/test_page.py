@@ -14,7 +14,7 @@ from ankigen.preview.page import MARKER, preview, to_mathml
 from ankigen.preview.template import fill
 from ankigen.render import FIELDS
 
-from ..conftest import SHIPPED_CARDS, THEORY
+from ..conftest import SHIPPED_CARDS, THEORY, missing_system_package
 
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 
@@ -162,9 +162,9 @@ def browser():
                 executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
             )
         except Error as exc:
-            pytest.fail(
-                "the preview tests need Chromium: `sudo apt install chromium` "
-                f"(or `playwright install chromium`, or set ANKIGEN_CHROMIUM)\n{exc}"
+            missing_system_package(
+                "the preview tests need Chromium: `sudo apt install chromium` (or `playwright "
+                f"install chromium`, or set ANKIGEN_CHROMIUM): {str(exc).splitlines()[0]}"
             )
         yield browser
         browser.close()

@@ -161,7 +161,18 @@ def resize(reply: Reply, width: int, height: int) -> None:
 
 @command
 def screenshot(reply: Reply, path: str) -> None:
-    reply(mw.grab().save(path))
+    """Saves the window as a PNG once the page has painted: when two grabs 100 ms apart
+    are the same, after at least 300 ms."""
+    shots = [mw.grab().toImage()]
+
+    def again() -> None:
+        shots.append(mw.grab().toImage())
+        if (len(shots) > 3 and shots[-1] == shots[-2]) or len(shots) > 50:
+            reply(shots[-1].save(path))
+        else:
+            QTimer.singleShot(100, again)
+
+    QTimer.singleShot(100, again)
 
 
 @command
