@@ -154,20 +154,26 @@ def _chromium() -> str | None:
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import Error, sync_playwright
+    from playwright.sync_api import sync_playwright
 
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
-            )
-        except Error as exc:
-            missing_system_package(
-                "the preview tests need Chromium: `sudo apt install chromium` (or `playwright "
-                f"install chromium`, or set ANKIGEN_CHROMIUM): {str(exc).splitlines()[0]}"
-            )
-        yield browser
-        browser.close()
+    needs = (
+        "the preview tests need Chromium, and libatomic1 for Playwright's driver: `sudo apt "
+        "install chromium libatomic1` (or `playwright install chromium`, or set ANKIGEN_CHROMIUM)"
+    )
+    try:  # Playwright's own driver fails to start without libatomic1
+        playwright = sync_playwright().start()
+    except Exception as exc:
+        missing_system_package(f"{needs}: {str(exc).splitlines()[0]}")
+    try:
+        browser = playwright.chromium.launch(
+            executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
+        )
+    except Exception as exc:
+        playwright.stop()
+        missing_system_package(f"{needs}: {str(exc).splitlines()[0]}")
+    yield browser
+    browser.close()
+    playwright.stop()
 
 
 @pytest.fixture(scope="module")
