@@ -111,8 +111,8 @@ def deck_browser(reply: Reply) -> None:
 @command
 def overview(reply: Reply, deck: str) -> None:
     mw.col.decks.select(mw.col.decks.id_for_name(deck))
+    _once(gui_hooks.overview_did_refresh, reply)  # it counts the cards in the background
     mw.moveToState("overview")
-    reply(mw.state)
 
 
 @command
