@@ -61,8 +61,9 @@ def _tree(rows: list[list]) -> list[str]:
     indents: list[int] = []
     for indent, name in rows:
         while indents and indents[-1] >= indent:
-            indents.pop(), path.pop()
-        indents.append(indent), path.append(name)
+            del indents[-1], path[-1]
+        indents.append(indent)
+        path.append(name)
         names.append("::".join(path))
     return names
 
