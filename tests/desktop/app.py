@@ -65,7 +65,7 @@ def environment(base: Path, socket_path: Path, marker: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
-            "QT_QPA_PLATFORM": env.get("ANKIGEN_QT_PLATFORM", "offscreen"),
+            "QT_QPA_PLATFORM": "offscreen",  # no display needed
             "QTWEBENGINE_DISABLE_SANDBOX": "1",  # Chromium's sandbox refuses to run as root
             "ANKI_SINGLE_INSTANCE_KEY": f"ankigen-test-{marker}",  # never joins a running Anki
             "ANKIGEN_DRIVER_SOCKET": str(socket_path),
