@@ -61,7 +61,7 @@ class Anki:
         return self.log.read_text(errors="replace")[-4000:]
 
 
-def environment(base: Path, socket_path: Path, marker: str) -> dict[str, str]:
+def environment(socket_path: Path, marker: str) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         {
@@ -70,7 +70,7 @@ def environment(base: Path, socket_path: Path, marker: str) -> dict[str, str]:
             "ANKI_SINGLE_INSTANCE_KEY": f"ankigen-test-{marker}",  # never joins a running Anki
             "ANKIGEN_DRIVER_SOCKET": str(socket_path),
             MARKER: marker,
-            "LANG": "en_US.UTF-8",
+            "LANG": "C.UTF-8",  # Qt wants UTF-8; Anki's own language is the profile's
         }
     )
     return env
@@ -94,7 +94,7 @@ def running(folder: Path) -> Iterator[Anki]:
     with log.open("wb") as out:
         process = subprocess.Popen(
             [sys.executable, str(HERE / "launch.py"), str(base)],
-            env=environment(base, socket_path, marker),
+            env=environment(socket_path, marker),
             stdin=subprocess.DEVNULL,
             stdout=out,
             stderr=subprocess.STDOUT,
