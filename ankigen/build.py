@@ -38,10 +38,10 @@ class Report:
 
     def counts(self) -> list[tuple[str, int]]:
         """(subdeck name, number of cards), in deck order."""
-        cards = self.card_set.cards
+        cards, deck = self.card_set.cards, self.card_set.deck
         return [
-            (c.name, sum(1 for card in cards if card.category == c.id))
-            for c in self.card_set.deck.categories
+            (deck.subdeck(c), sum(1 for card in cards if card.category == c.id))
+            for c in deck.categories
         ]
 
 
@@ -146,7 +146,12 @@ def _build(
         previous.notetype.hash != notetype.content_hash
     )
 
-    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, notetype_stamp, deck_id=deck.id)
+    lock = Lock(
+        deck.name,
+        {c.id: deck.subdeck(c) for c in deck.categories},
+        notetype_stamp,
+        deck_id=deck.id,
+    )
     stamped = []
     for r in rendered.cards:
         card = r.card
@@ -244,13 +249,13 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
             )
         )
     for category in deck.categories:
-        old = previous.categories.get(category.id)
-        if old and old != category.name:
+        old, name = previous.categories.get(category.id), deck.subdeck(category)
+        if old and old != name:
             warnings.append(
                 warning(
                     deck.path,
                     None,
-                    f"category '{category.id}' renamed from '{old}' to '{category.name}': "
+                    f"category '{category.id}' renamed from '{old}' to '{name}': "
                     + hint.format(old),
                 )
             )

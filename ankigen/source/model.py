@@ -24,6 +24,15 @@ class Deck:
     categories: tuple[Category, ...]
     path: Path
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # by key
+    numbered_subdecks: bool = False
+
+    def subdeck(self, category: Category) -> str:
+        """The category's subdeck name in Anki. Anki lists subdecks by name, so numbering
+        them in deck.yaml's order ("01 Theory") is how that order is kept."""
+        if not self.numbered_subdecks:
+            return category.name
+        width = max(2, len(str(len(self.categories))))
+        return f"{self.categories.index(category) + 1:0{width}} {category.name}"
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ DECK_FILE = "deck.yaml"
 SOURCES_FILE = "sources.yaml"
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
-DECK_KEYS = ("name", "id", "description", "tag_root", "categories")
+DECK_KEYS = ("name", "id", "description", "tag_root", "categories", "numbered_subdecks")
 CATEGORY_KEYS = ("id", "name")
 SOURCES_KEYS = ("articles", "questions")
 ARTICLE_KEYS = ("title", "file", "where")
@@ -126,6 +126,13 @@ class _Keys:
             return ""
         if required and not value.strip():
             self.problem(key, f"{self.what} has an empty {key}")
+        return value
+
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"{self.what}: {key} must be true or false, not {value!r}")
+            return False
         return value
 
     def ident(self, key: str) -> str:
@@ -232,7 +239,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         keys.problem("categories", "deck.yaml lists no categories")
     description = keys.text("description")
     lines = dict(data.key_lines)
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines)
+    numbered = keys.flag("numbered_subdecks")
+    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines, numbered)
 
 
 def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:
