@@ -44,10 +44,10 @@ class Report:
 
     def counts(self) -> list[tuple[str, int]]:
         """(subdeck name, number of cards), in deck order."""
-        cards = self.card_set.cards
+        cards, deck = self.card_set.cards, self.card_set.deck
         return [
-            (c.name, sum(1 for card in cards if card.category == c.id))
-            for c in self.card_set.deck.categories
+            (deck.subdeck(c), sum(1 for card in cards if card.category == c.id))
+            for c in deck.categories
         ]
 
 
@@ -145,7 +145,7 @@ def _build(
 
     report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
     kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
-    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, deck_id=deck.id)
+    lock = Lock(deck.name, {c.id: deck.subdeck(c) for c in deck.categories}, deck_id=deck.id)
     notetypes = []
     for kind in kinds:
         notetype = note_type(deck, kind)
@@ -260,13 +260,13 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
             )
         )
     for category in deck.categories:
-        old = previous.categories.get(category.id)
-        if old and old != category.name:
+        old, name = previous.categories.get(category.id), deck.subdeck(category)
+        if old and old != name:
             warnings.append(
                 warning(
                     deck.path,
                     None,
-                    f"category '{category.id}' renamed from '{old}' to '{category.name}': "
+                    f"category '{category.id}' renamed from '{old}' to '{name}': "
                     + hint.format(old),
                 )
             )

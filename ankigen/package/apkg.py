@@ -89,7 +89,7 @@ def write_apkg(
     }
     root = genanki.Deck(stable_id(deck.id, "deck"), deck.name, description)
     subdecks = {
-        c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{c.name}")
+        c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{deck.subdeck(c)}")
         for c in deck.categories
     }
     notes: dict[str, Stamped] = {}  # by GUID

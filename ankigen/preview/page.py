@@ -183,7 +183,8 @@ def _note(
             )
             for tex in failed
         ]
-    fields["Subdeck"] = category  # Anki's special field: the card's deck, as in the package
+    # Anki's special field: the name of the card's subdeck, as the package names it
+    fields["Subdeck"] = card_set.deck.subdeck(card_set.category(card.category))
     sides = []
     for position, ord_ in enumerate(rendered.ords):
         template = notetype.templates[0 if notetype.is_cloze else ord_]

@@ -14,6 +14,7 @@ from ..errors import CardSetError, Problem, warning
 from ..source.model import Card, CardSet
 from .cache import RenderCache
 from .cloze import cloze_numbers, prepare
+from .description import without_newlines
 from .markdown import Renderer
 from .media import Media
 from .parallel import render_in_parallel
@@ -72,7 +73,9 @@ def render_with_problems(
     cards = tuple(render_card(renderer, card) for card in card_set.cards)
     for card in cards:
         renderer.problems += card_problems(card)
-    description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
+    description = without_newlines(
+        renderer.markdown(card_set.deck.description, card_set.deck.path, None)
+    )
     if cache is not None:
         cache.save(renderer.fresh)
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems

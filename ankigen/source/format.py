@@ -22,6 +22,7 @@ READING = "reading"  # a list of {title, url}
 CATEGORIES = "categories"  # a list of {id, name}
 LABELS = "labels"  # a mapping of box name to its label
 PATH = "path"  # a file inside the card set
+FLAG = "flag"  # true or false
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,7 @@ DECK_KEYS = (
     Key("tag_root", TEXT, "Root of the generated tags (default: id)."),
     Key("description", MARKDOWN, "Markdown shown on the deck overview."),
     Key("categories", CATEGORIES, "One subdeck each, in this order.", True),
+    Key("numbered_subdecks", FLAG, 'Number the subdecks ("01 Theory") to keep this order.'),
     Key("css", PATH, "A CSS file in the card set, added to every note type's CSS."),
     Key("labels", LABELS, "Titles of the boxes on the back of a card."),
 )

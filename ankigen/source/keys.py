@@ -53,6 +53,13 @@ class Keys:
             self.problem(key, f"{self.what} has an empty {key}")
         return value
 
+    def flag(self, key: str) -> bool:
+        value = self.data.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(key, f"{self.what}: {key} must be true or false, not {value!r}")
+            return False
+        return value
+
     def ident(self, key: str) -> str:
         value = self.text(key, required=True)
         if value and not ID_PATTERN.fullmatch(value):

@@ -26,12 +26,21 @@ class Deck:
     categories: tuple[Category, ...]
     path: Path
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # by key
+    numbered_subdecks: bool = False
     css: str = ""  # the deck's own CSS, added to every note type's
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def label(self, box: str) -> str:
         """The title of a box on the back of a card: the deck's, or the default."""
         return self.labels.get(box) or DEFAULT_LABELS[box]
+
+    def subdeck(self, category: Category) -> str:
+        """The category's subdeck name in Anki. Anki lists subdecks by name, so numbering
+        them in deck.yaml's order ("01 Theory") is how that order is kept."""
+        if not self.numbered_subdecks:
+            return category.name
+        width = max(2, len(str(len(self.categories))))
+        return f"{self.categories.index(category) + 1:0{width}} {category.name}"
 
 
 @dataclass(frozen=True)

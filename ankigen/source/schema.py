@@ -51,12 +51,14 @@ def _value(key: spec.Key) -> dict[str, Any]:
     elif value == spec.CATEGORIES:
         found = {"type": "array", "minItems": 1, "items": _mapping(spec.CATEGORY_KEYS)}
         found["items"]["properties"]["name"]["pattern"] = r"^(?![\s\S]*::)[^<>]*\S[^<>]*$"
+    elif value == spec.FLAG:
+        found = {"type": "boolean"}
     elif value == spec.LABELS:
         found = _mapping(spec.LABEL_KEYS)
     else:
         assert value == "cards", key
         found = {"type": "array", "items": _card()}
-    if not key.required and value not in (spec.KIND, spec.LEVEL):
+    if not key.required and value not in (spec.KIND, spec.LEVEL, spec.FLAG):
         found = {"anyOf": [found, _NULL]}  # an empty key reads as no key
     return {"description": key.doc, **found}
 

@@ -142,7 +142,10 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     elif raw_labels is not None:
         keys.problem("labels", f"deck.yaml: labels must be a mapping of {', '.join(LABEL_KEYS)}")
     lines = dict(data.key_lines)
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines, css, labels)
+    numbered = keys.flag("numbered_subdecks")
+    return Deck(
+        name, deck_id, description, tag_root, tuple(categories), path, lines, numbered, css, labels
+    )
 
 
 def _deck_css(root: Path, keys: _Keys) -> str:

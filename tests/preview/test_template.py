@@ -7,7 +7,7 @@ from ankigen.package.notetype import note_type
 from ankigen.preview.template import TemplateError, field_is_empty, fill
 from ankigen.render import FIELDS
 
-from ..conftest import KINDS, import_package
+from ..conftest import DECK, KINDS, import_package
 
 
 def test_fields_sections_and_front_side() -> None:
@@ -86,15 +86,17 @@ def test_cloze_and_type_filters() -> None:
 def test_every_card_of_every_kind_fills_as_anki_renders_it(
     write_cards, tmp_path, collection
 ) -> None:
-    """Each cloze number and both directions: the preview's fill is Anki's rendering."""
-    root = write_cards(kinds=KINDS)
+    """Each cloze number and both directions: the preview's fill is Anki's rendering
+    (with numbered subdecks, which the new kinds show with Anki's {{Subdeck}})."""
+    root = write_cards(kinds=KINDS, deck=DECK + "numbered_subdecks: true\n")
     build(root, tmp_path / "deck.apkg")
     import_package(collection, tmp_path / "deck.apkg")
     checked = check(root)
     compared = 0
     for r in checked.rendered.cards:
         notetype = note_type(checked.card_set.deck, r.card.kind)
-        fields = {**r.field_map(), "Subdeck": checked.card_set.category(r.card.category).name}
+        deck, category = checked.card_set.deck, checked.card_set.category(r.card.category)
+        fields = {**r.field_map(), "Subdeck": deck.subdeck(category)}
         (note_id,) = collection.find_notes(f'"ID:{r.card.id}"')
         cards = collection.get_note(note_id).cards()
         assert [c.ord for c in cards] == list(r.ords)
