@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .atomic import atomic_writer, write_atomically
 from .errors import CardSetError, Problem, in_order, split, warning
-from .package.apkg import stamp, write_apkg
+from .package.apkg import Stamped, stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .package.notetype import note_type
 from .render import RenderedSet, render_with_problems
@@ -102,10 +102,26 @@ def build(
 
 def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Report:
     checked = _check(root, cache)
+    report, lock = package(checked, output, now)
+    write_atomically(root / LOCK_FILE, lock.to_json().encode())
+    return report
+
+
+Adjust = Callable[[Stamped], Stamped]
+
+
+def package(
+    checked: Checked,
+    output: Path | None = None,
+    now: int | None = None,
+    adjust: Adjust | None = None,
+) -> tuple[Report, Lock]:
+    """Write the .apkg as ``build`` does, and return the lock it would write, unwritten.
+    ``adjust`` may change a note on its way into the package (the collection layer
+    merges a learner's own tags back in with it)."""
     card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
     output = output or Path("dist") / f"{deck.id}.apkg"
-    lock_path = root / LOCK_FILE
     if now is None:
         now = now_from_environment() or int(time.time())
 
@@ -141,12 +157,11 @@ def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Rep
             rendered.description,
             notetype,
             notetype_stamp.mtime,
-            stamp(stamped),
+            [adjust(s) for s in stamp(stamped)] if adjust else stamp(stamped),
             rendered.media,
         )
-    write_atomically(lock_path, lock.to_json().encode())
     report.size = output.stat().st_size
-    return report
+    return report, lock
 
 
 def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:

@@ -134,6 +134,116 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
+COLLECTION = click.option(
+    "--collection",
+    "collection",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="COLLECTION",
+    help="The Anki collection: a profile folder, a collection.anki2, a .colpkg or an .apkg.",
+)
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@COLLECTION
+@NO_CACHE
+def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
+    """Show what importing CARDS_DIR's package would do to an Anki collection, card by
+    card, without changing it: Anki's own importer runs on a copy.
+
+    \b
+    COLLECTION is an Anki profile folder or its collection.anki2. Anki keeps
+    each profile in a folder named after it:
+      Linux    ~/.local/share/Anki2/<profile>
+      macOS    ~/Library/Application Support/Anki2/<profile>
+      Windows  %APPDATA%\\Anki2\\<profile>
+
+    COLLECTION may also be a .colpkg (a whole collection, as AnkiDroid and AnkiMobile export
+    it) or an .apkg (a fresh collection with that package imported: a new release
+    checked against the one before).
+
+    Exits 1 when the import would leave the collection unlike the YAML or lose
+    something of yours (removed notes, old subdecks, dropped tags, conflicts).
+
+    \b
+    Example:
+      ankigen plan --collection ~/.local/share/Anki2/"User 1"
+      ankigen plan cards --collection dist/previous-release.apkg
+    """
+    from .collection.plan import plan as run_plan
+    from .collection.report import lines
+
+    with reported():
+        result = run_plan(cards_dir, collection, cache=not no_cache)
+    for line in lines(result):
+        click.echo(line)
+    raise SystemExit(1 if result.surprise else 0)
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@COLLECTION
+@click.option(
+    "--prefer-yaml",
+    is_flag=True,
+    help="Where a note changed both in Anki and in the YAML, take the YAML's version.",
+)
+@click.option(
+    "--merge-note-types",
+    is_flag=True,
+    help="Merge a note type whose fields or templates changed (Anki then asks for a one-way sync).",
+)
+@NO_CACHE
+def apply(
+    cards_dir: Path, collection: Path, prefer_yaml: bool, merge_note_types: bool, no_cache: bool
+) -> None:
+    """Import CARDS_DIR's package into an Anki collection, then do what the importer
+    cannot: move cards to their category's current subdeck, delete the notes whose
+    cards were removed from the YAML, and keep the tags you added in Anki.
+
+    Refuses while Anki has the collection open. Makes a backup first, in Anki's
+    own format, in the profile's backups/ folder (Anki's File > Switch Profile >
+    Open Backup restores it). Keeps review history and scheduling, and never makes
+    Anki ask for a one-way sync unless a note type's fields changed and you pass
+    --merge-note-types. Running it again changes nothing.
+
+    \b
+    COLLECTION is an Anki profile folder or its collection.anki2:
+      Linux    ~/.local/share/Anki2/<profile>
+      macOS    ~/Library/Application Support/Anki2/<profile>
+      Windows  %APPDATA%\\Anki2\\<profile>
+
+    \b
+    Example:
+      ankigen build && ankigen plan --collection ~/.local/share/Anki2/"User 1"
+      ankigen apply --collection ~/.local/share/Anki2/"User 1"
+    """
+    from .collection.apply import apply as run_apply
+    from .collection.report import lines
+
+    with reported():
+        done = run_apply(
+            cards_dir,
+            collection,
+            cache=not no_cache,
+            prefer_yaml=prefer_yaml,
+            merge_notetypes=merge_note_types,
+        )
+        if done.refused:
+            for line in lines(done.plan):
+                click.echo(line)
+            raise CardSetError(done.refused)
+    if done.backup:
+        click.echo(f"backup: {done.backup}")
+    for line in lines(done.plan, applied=done.changed):
+        click.echo(line)
+    for name in done.removed_decks:
+        click.echo(f"removed the emptied subdeck '{name}'")
+    if not done.changed:
+        click.echo("nothing to do: the collection already matches the YAML")
+
+
 def _summary(report: Report) -> None:
     deck = report.card_set.deck
     click.echo(deck.name)

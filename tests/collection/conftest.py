@@ -1,0 +1,105 @@
+"""A learner's story in real Anki collections: a card set, built and imported, studied,
+and edited in Anki, then changed in the YAML."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from ankigen.build import build
+
+from ..conftest import import_package
+
+DECK = """\
+name: Story
+id: story-deck
+categories:
+  - {id: theory, name: Theory}
+  - {id: code, name: Code}
+"""
+
+THEORY = """\
+category: theory
+cards:
+  - id: alpha
+    question: What is alpha?
+    answer: The first letter of the Greek alphabet.
+  - id: beta
+    question: What is beta?
+    answer: The second letter of the Greek alphabet.
+  - id: delta
+    question: What is delta?
+    answer: The fourth letter, often a difference.
+"""
+
+CODE = """\
+category: code
+cards:
+  - id: gamma
+    question: What is gamma?
+    answer: The third letter.
+  - id: epsilon
+    question: What is epsilon?
+    answer: A small positive number.
+"""
+
+DAY = 86_400
+
+
+@dataclass
+class Story:
+    root: Path
+    profile: Path
+    collection: Path  # the profile's collection.anki2
+
+    def write(self, **files: str) -> None:
+        for name, text in files.items():
+            (self.root / f"{name}.yaml").write_text(text, encoding="utf-8")
+
+
+def open_collection(path: Path):  # noqa: ANN201
+    from anki.collection import Collection
+
+    return Collection(str(path))
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Story:
+    """v1 built two days ago and imported into a profile's collection; 'alpha' and
+    'beta' answered once."""
+    root = tmp_path / "cards"
+    root.mkdir()
+    profile = tmp_path / "Anki2" / "User 1"
+    profile.mkdir(parents=True)
+    (profile.parent / "prefs21.db").write_bytes(b"")  # what makes it a profile folder
+    s = Story(root, profile, profile / "collection.anki2")
+    s.write(deck=DECK, theory=THEORY, code=CODE)
+    build(root, tmp_path / "v1.apkg", now=int(time.time()) - 2 * DAY)
+    col = open_collection(s.collection)
+    try:
+        import_package(col, tmp_path / "v1.apkg")
+        for card_id in ("alpha", "beta"):
+            card = col.get_card(col.find_cards(f'"ID:{card_id}"')[0])
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+    finally:
+        col.close()
+    return s
+
+
+@pytest.fixture
+def in_anki() -> Callable[..., None]:
+    """Do something to a collection as the learner would in Anki."""
+
+    def run(path: Path, action: Callable) -> None:  # type: ignore[type-arg]
+        col = open_collection(path)
+        try:
+            action(col)
+        finally:
+            col.close()
+
+    return run
