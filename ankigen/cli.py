@@ -229,13 +229,12 @@ def apply(
             cache=not no_cache,
             prefer_yaml=prefer_yaml,
             merge_notetypes=merge_note_types,
+            progress=click.echo,
         )
         if done.refused:
             for line in lines(done.plan):
                 click.echo(line)
             raise CardSetError(done.refused)
-    if done.backup:
-        click.echo(f"backup: {done.backup}")
     for line in lines(done.plan, applied=done.changed):
         click.echo(line)
     for name in done.removed_decks:

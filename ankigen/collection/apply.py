@@ -9,6 +9,7 @@ collection Anki opens as it is, and running ``apply`` again finishes the job."""
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -40,7 +41,10 @@ def apply(
     cache: bool = True,
     prefer_yaml: bool = False,
     merge_notetypes: bool = False,
+    progress: Callable[[str], None] = lambda line: None,
 ) -> Applied:
+    """Apply the card set at ``root`` to ``collection``; ``progress`` hears of each step
+    as it is done (first the backup's path)."""
     target = locate(collection)
     if target.kind != "collection":
         message = (
@@ -63,7 +67,9 @@ def apply(
                 message = "the collection changed while it was being planned: run apply again"
                 return Applied(result, refused=[Problem(target.path, None, message)])
             done = Applied(result, backup(col, target.backups))
+            progress(f"backup: {done.backup}")
             _import(col, checked, result, scratch / "apply.apkg", now, merge_notetypes)
+            progress("imported the package with Anki's importer")
             _move(col, result)
             _delete(col, result)
             done.removed_decks = _remove_emptied_decks(col, result)

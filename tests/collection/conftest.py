@@ -61,7 +61,7 @@ class Story:
             (self.root / f"{name}.yaml").write_text(text, encoding="utf-8")
 
 
-def open_collection(path: Path):  # noqa: ANN201
+def open_collection(path: Path):
     from anki.collection import Collection
 
     return Collection(str(path))
@@ -103,3 +103,53 @@ def in_anki() -> Callable[..., None]:
             col.close()
 
     return run
+
+
+def tag_alpha_and_edit_beta(col) -> None:
+    """The learner, in Anki: tags one note, fixes a word in another."""
+    alpha = col.get_note(col.find_notes('"ID:alpha"')[0])
+    alpha.tags.append("my-tag")
+    col.update_note(alpha)
+    beta = col.get_note(col.find_notes('"ID:beta"')[0])
+    beta["Answer"] = beta["Answer"].replace("second", "2nd")
+    col.update_note(beta)
+
+
+def change_the_yaml(story: Story, tmp_path: Path) -> None:
+    """The YAML, later: 'gamma' removed, 'delta' moved to code, the category code
+    renamed, and the tagged note 'alpha' edited; then built, a minute after the edits."""
+    theory = THEORY.replace("The first letter", "The very first letter")
+    story.write(
+        deck=DECK.replace("name: Code", "name: Programming"),
+        theory=theory[: theory.index("  - id: delta")],
+        code="category: code\ncards:\n"
+        + CODE[CODE.index("  - id: epsilon") :]
+        + THEORY[THEORY.index("  - id: delta") :],
+    )
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+
+
+def fingerprint(folder: Path) -> dict[str, tuple[bytes, int]]:
+    """Every file in a profile folder: its bytes and modification time."""
+    return {
+        str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def review_state(path: Path) -> dict[str, tuple]:  # type: ignore[type-arg]
+    """Per card id: reps, lapses, interval, due, type, queue, and its revlog rows."""
+    col = open_collection(path)
+    try:
+        state = {}
+        for nid in col.find_notes(""):
+            note = col.get_note(nid)
+            for card in note.cards():
+                revlog = col.db.all("select * from revlog where cid = ? order by id", card.id)
+                state[note["ID"]] = (
+                    card.reps, card.lapses, card.ivl, card.due, card.type, card.queue, revlog
+                )  # fmt: skip
+        return state
+    finally:
+        col.close()
