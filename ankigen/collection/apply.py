@@ -19,7 +19,7 @@ from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE
 from .plan import Plan, plan_checked
 from .snapshot import NoteState
-from .target import IN_USE, Target, backup, import_package, in_use, locate, opened
+from .target import IN_USE, Target, backup, import_package, in_use, locate, opened, require_anki
 
 
 @dataclass
@@ -45,6 +45,7 @@ def apply(
 ) -> Applied:
     """Apply the card set at ``root`` to ``collection``; ``progress`` hears of each step
     as it is done (first the backup's path)."""
+    require_anki()
     target = locate(collection)
     if target.kind != "collection":
         message = (

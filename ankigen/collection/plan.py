@@ -28,7 +28,15 @@ from ..package.notetype import stable_id
 from ..render import FIELDS, RenderedCard
 from ..source.model import Card
 from .snapshot import NoteState, Snapshot, nfc, snapshot
-from .target import Target, copy_collection, import_package, in_use, locate, schema_version
+from .target import (
+    Target,
+    copy_collection,
+    import_package,
+    in_use,
+    locate,
+    require_anki,
+    schema_version,
+)
 from .worddiff import word_diff
 
 if TYPE_CHECKING:
@@ -80,6 +88,7 @@ class Plan:
 
 def plan(root: Path, collection: Path, now: int | None = None, cache: bool = True) -> Plan:
     """The plan for importing the card set at ``root`` into ``collection``; changes nothing."""
+    require_anki()
     target = locate(collection)
     checked = check(root, cache)
     with tempfile.TemporaryDirectory(prefix="ankigen-plan-") as tmp:
@@ -109,13 +118,13 @@ def plan_checked(
         )
         raise CardSetError([Problem(target.path, None, message)])
 
-    guids = {guid(deck, c.id): c for c in card_set.cards}
+    guids = {c.id: guid(deck, c.id) for c in card_set.cards}
     notetype_id = stable_id(deck.id, "notetype")
     col = Collection(str(copy))
     try:
-        before = snapshot(col, notetype_id, guids)
+        before = snapshot(col, notetype_id, guids.values())
         log = import_package(col, package_path, merge_notetypes)
-        after = snapshot(col, notetype_id, guids)
+        after = snapshot(col, notetype_id, guids.values())
         media = _renamed_media(col, checked)
     finally:
         col.close()
@@ -136,8 +145,8 @@ def plan_checked(
         result.changes += _card_changes(
             card,
             rendered[card.id],
-            before.notes.get(guid(deck, card.id)),
-            after.notes.get(guid(deck, card.id)),
+            before.notes.get(guids[card.id]),
+            after.notes.get(guids[card.id]),
             stamps,
             card.id in refused,
             f"{deck.name}::{card_set.category(card.category).name}",
@@ -145,7 +154,7 @@ def plan_checked(
             deck.tag_root,
             result.moves,
         )
-    removed = _removed(before, set(rendered), lambda card_id: guid(deck, card_id))
+    removed = _removed(before, set(guids), lambda card_id: guid(deck, card_id))
     result.deletions = [note.id for note in removed]
     result.changes += [
         Change("removed", n.card_id, "", (f'Browser search: "ID:{n.card_id}"',)) for n in removed

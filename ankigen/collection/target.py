@@ -29,6 +29,15 @@ _PENDING_BYTE = 0x40000000
 _SHARED_FIRST, _SHARED_SIZE = _PENDING_BYTE + 2, 510
 
 
+def require_anki() -> None:
+    """plan and apply need Anki's backend, an optional dependency."""
+    try:
+        import anki.collection  # noqa: F401
+    except ImportError:
+        message = "plan and apply need Anki's backend: pip install 'ankigen[anki]'"
+        raise CardSetError([Problem(Path("anki"), None, message)]) from None
+
+
 @dataclass(frozen=True)
 class Target:
     """What PATH names: a collection file, or a package standing for one."""

@@ -99,3 +99,12 @@ def test_backup_goes_next_to_a_collection_outside_a_profile(story: Story, tmp_pa
     done = apply(story.root, loose)
     assert done.backup is not None and done.backup.parent == loose.parent
     assert not (story.profile / "backups").exists()
+
+
+def test_without_anki_installed_plan_says_how_to_get_it(story: Story, monkeypatch) -> None:
+    monkeypatch.setitem(__import__("sys").modules, "anki.collection", None)
+    with pytest.raises(CardSetError) as info:
+        plan(story.root, story.profile)
+    assert (
+        str(info.value) == "anki: plan and apply need Anki's backend: pip install 'ankigen[anki]'"
+    )
