@@ -183,3 +183,40 @@ def test_plan_of_a_first_import_lists_every_card_as_new(tmp_path: Path, write_ca
         ("new", "alpha"), ("new", "beta"), ("new", "gamma"),
     ]  # fmt: skip
     assert not result.surprise
+
+
+def test_removed_notes_are_found_across_two_skipped_releases(story: Story, tmp_path: Path) -> None:
+    """The learner has v1; v2 removed 'gamma', v3 removed 'delta'. Planning v3 finds
+    both: a note is ankigen's when its GUID is the one of its ID field."""
+    story.write(code=CODE[: CODE.index("  - id: gamma")] + CODE[CODE.index("  - id: epsilon") :])
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+    story.write(theory=THEORY[: THEORY.index("  - id: delta")])
+    build(story.root, tmp_path / "v3.apkg", now=int(time.time()) + 120)
+    result = plan(story.root, story.profile)
+    assert [c.name for c in result.group("removed")] == ["delta", "gamma"]
+    done = apply(story.root, story.profile)
+    assert done.plan.group("removed") == result.group("removed")
+    col = open_collection(story.collection)
+    try:
+        assert sorted(col.get_note(n)["ID"] for n in col.find_notes("")) == [
+            "alpha", "beta", "epsilon",
+        ]  # fmt: skip
+    finally:
+        col.close()
+
+
+def test_a_first_apply_adds_the_deck_without_a_one_way_sync(tmp_path: Path, write_cards) -> None:
+    root = write_cards()
+    build(root, tmp_path / "a.apkg")
+    fresh = tmp_path / "fresh" / "collection.anki2"
+    fresh.parent.mkdir()
+    col = open_collection(fresh)
+    schema = col.db.scalar("select scm from col")
+    col.close()
+    assert apply(root, fresh).backup is not None
+    col = open_collection(fresh)
+    try:
+        assert col.db.scalar("select scm from col") == schema
+        assert col.note_count() == 3
+    finally:
+        col.close()
