@@ -12,6 +12,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
@@ -20,6 +21,9 @@ from ..package.lock import LOCK_FILE
 from .plan import Plan, plan_checked
 from .snapshot import NoteState
 from .target import IN_USE, Target, backup, import_package, in_use, locate, opened, require_anki
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
 
 
 @dataclass
@@ -115,7 +119,7 @@ def _work(result: Plan) -> bool:
 
 
 def _import(
-    col,
+    col: Collection,
     checked: Checked,
     result: Plan,
     path: Path,
@@ -149,19 +153,19 @@ def _learner_tags(note: NoteState, tag_root: str) -> tuple[str, ...]:
     return tuple(t for t in note.tags if not t.casefold().startswith(prefix))
 
 
-def _move(col, result: Plan) -> None:
+def _move(col: Collection, result: Plan) -> None:
     """Change Deck, as in Anki's Browser, for every card in an old subdeck (not for one
     in a filtered deck now: moving it would take it out of there)."""
     for subdeck, card_ids in result.moves.items():
         col.set_deck(card_ids, col.decks.id(subdeck))
 
 
-def _delete(col, result: Plan) -> None:
+def _delete(col: Collection, result: Plan) -> None:
     if result.deletions:
         col.remove_notes(result.deletions)
 
 
-def _remove_emptied_decks(col, result: Plan) -> list[str]:
+def _remove_emptied_decks(col: Collection, result: Plan) -> list[str]:
     """The old subdecks that apply emptied, once nothing is left in them."""
     moved = {card_id for card_ids in result.moves.values() for card_id in card_ids}
     old = {c.deck for n in result.after.notes.values() for c in n.cards if c.id in moved}

@@ -72,38 +72,24 @@ def snapshot(col: Collection, notetype_id: int, guids: Iterable[str]) -> Snapsho
     if snap.notetypes:
         marks = ",".join("?" * len(snap.notetypes))
         rows += col.db.all(columns + f"mid in ({marks})", *snap.notetypes)
-    wanted = [g for g in guids]
+    wanted = list(guids)
     for start in range(0, len(wanted), 500):
         chunk = wanted[start : start + 500]
         marks = ",".join("?" * len(chunk))
         rows += col.db.all(columns + f"guid in ({marks})", *chunk)
-    notes = {}
-    for nid, guid, mid, mtime, flds, tags in rows:
-        names = field_names.get(mid, [])
-        values = flds.split("\x1f")
-        notes[nid] = NoteState(
-            nid, guid, mid, mtime, dict(zip(names, values, strict=False)), tuple(tags.split())
-        )
-    if notes:
-        cards: dict[int, list[CardState]] = {}
-        ids = list(notes)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            query = f"select id, nid, did, odid from cards where nid in ({marks}) order by ord"
-            for cid, nid, did, odid in col.db.all(query, *chunk):
-                home = odid or did
-                cards.setdefault(nid, []).append(
-                    CardState(cid, snap.decks.get(home, ""), odid != 0)
-                )
-        for nid, note in notes.items():
-            snap.notes[note.guid] = NoteState(
-                note.id,
-                note.guid,
-                note.notetype,
-                note.mtime,
-                note.fields,
-                note.tags,
-                tuple(cards.get(nid, ())),
+    cards: dict[int, list[CardState]] = {}
+    note_ids = list(dict.fromkeys(row[0] for row in rows))
+    for start in range(0, len(note_ids), 500):
+        chunk = note_ids[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        query = f"select id, nid, did, odid from cards where nid in ({marks}) order by ord"
+        for cid, nid, did, odid in col.db.all(query, *chunk):
+            cards.setdefault(nid, []).append(
+                CardState(cid, snap.decks.get(odid or did, ""), odid != 0)
             )
+    for nid, guid, mid, mtime, flds, tags in rows:
+        values = dict(zip(field_names.get(mid, []), flds.split("\x1f"), strict=False))
+        snap.notes[guid] = NoteState(
+            nid, guid, mid, mtime, values, tuple(tags.split()), tuple(cards.get(nid, ()))
+        )
     return snap
