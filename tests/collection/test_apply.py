@@ -29,6 +29,9 @@ HOLD = """
 import sys
 from anki.collection import Collection
 col = Collection(sys.argv[1])
+note = col.get_note(col.find_notes('"ID:alpha"')[0])
+note.tags.append("tagged-while-open")  # kept in the write-ahead log while Anki runs
+col.update_note(note)
 print("open", flush=True)
 sys.stdin.read()
 col.close()
@@ -155,10 +158,13 @@ def test_a_collection_held_open_by_another_process_is_refused(
             "1 problem found; nothing written.",
         ]
         assert fingerprint(story.profile) == files
+        assert (story.profile / "collection.anki2-wal").is_file()  # Anki's open log
         planned = CliRunner().invoke(main, ["plan", "--collection", "Anki2/User 1"])
         assert "Anki has this collection open: the plan is for what it has saved so far" in (
             planned.output
         )
+        assert "  alpha    cards/theory.yaml:3  tagged-while-open" in planned.output
+        assert fingerprint(story.profile) == files, "plan reads the log, and writes nothing"
     finally:
         holder.stdin.close()  # type: ignore[union-attr]
         holder.wait()
