@@ -4,10 +4,17 @@ Usage::
 
     python scripts/make_figures.py [OUTPUT_DIR]
 
-OUTPUT_DIR defaults to ``cards/media`` of this repository.  The output is
-reproducible: fixed random seeds, a fixed SVG hash salt, no date metadata and
-text rendered as paths (no fonts needed to display the files).  Every figure
-has an opaque white background so that it stays legible in Anki's night mode.
+OUTPUT_DIR defaults to ``cards/media`` of this repository.  Every figure is
+written twice from the same data: ``<name>.svg`` on an opaque white background
+and ``<name>.night.svg`` on the card's night-mode background, so each one stays
+legible whichever way Anki shows the card.
+
+The output is reproducible: fixed data and random seeds, a fixed SVG hash salt,
+no date metadata and text rendered as paths (no fonts needed to display the
+files).  The script checks what the figures promise: the smallest text is at
+least ``MIN_TEXT_PX`` pixels tall (font size) when a figure is scaled to a
+``COLUMN_PX``-wide phone column, and the kNN circle and the bias-variance
+optimum show what the cards say.  It prints the numbers it checked.
 """
 
 from __future__ import annotations
@@ -15,6 +22,7 @@ from __future__ import annotations
 import argparse
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import matplotlib
@@ -22,61 +30,151 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Rectangle
+from matplotlib.text import Text
 
 DEFAULT_OUT_DIR = Path(__file__).resolve().parent.parent / "cards" / "media"
-FIG_WIDTH = 6.0  # inches
-
-# Okabe-Ito colour-blind-friendly palette.
-BLUE = "#0072B2"
-ORANGE = "#E69F00"
-DARK_ORANGE = "#A86500"  # orange hue dark enough for text on white
-SKY = "#56B4E9"
-GREEN = "#009E73"
-VERMILION = "#D55E00"
-PURPLE = "#CC79A7"
-BLACK = "#000000"
-GREY = "#7F7F7F"
-LIGHT_GREY = "#D9D9D9"
-TEXT = "#1A1A1A"
-
-STYLE: dict[str, object] = {
-    "svg.hashsalt": "ankigen",
-    "svg.fonttype": "path",
-    "font.family": "DejaVu Sans",
-    "font.size": 13,
-    "axes.titlesize": 14,
-    "axes.labelsize": 13,
-    "xtick.labelsize": 12,
-    "ytick.labelsize": 12,
-    "legend.fontsize": 12,
-    "text.color": TEXT,
-    "axes.labelcolor": TEXT,
-    "axes.edgecolor": TEXT,
-    "xtick.color": TEXT,
-    "ytick.color": TEXT,
-    "figure.facecolor": "white",
-    "axes.facecolor": "white",
-    "savefig.facecolor": "white",
-    "savefig.transparent": False,
-    "legend.framealpha": 1.0,
-    "legend.edgecolor": "#BBBBBB",
-    "path.simplify": True,
-}
+FIG_WIDTH = 4.5  # inches; cards show images at max-width: 100%
+COLUMN_PX = 360  # a phone column
+MIN_TEXT_PX = 11.0  # smallest font size, in CSS px, at COLUMN_PX wide
+SMALL = 11  # pt: the smallest font used (12.2 px at 360 px wide for FIG_WIDTH)
 
 
-def new_figure(height: float, width: float = FIG_WIDTH) -> Figure:
-    """A figure with an opaque white background (not attached to pyplot)."""
-    fig = Figure(figsize=(width, height), facecolor="white")
+@dataclass(frozen=True)
+class Theme:
+    """Colours of one rendering.  Every series colour has >= 3:1 contrast against
+    ``background`` and every text colour >= 4.5:1 (tests/test_cards.py checks the
+    files); hues follow the Okabe-Ito colour-blind-friendly palette, darkened
+    where needed on white and lightened where needed on the dark background."""
+
+    suffix: str  # file name: <stem><suffix>.svg
+    background: str
+    text: str
+    muted: str  # reference lines: random classifier, kNN circle, optimum
+    frame: str  # panel frames (decoration)
+    guide: str  # faint guide lines (decoration)
+    blue: str
+    orange: str
+    vermilion: str
+    green: str
+    purple: str
+    on_blue: str  # text on a blue fill
+    on_orange: str  # text on an orange fill
+    marker_edge: str  # outline separating overlapping markers
+    cell_correct: str  # confusion-matrix cells
+    cell_wrong: str
+    unused_fill: str  # time-series blocks left out of a fold
+    unused_edge: str
+    divider: str  # block boundaries inside the training window
+
+    def tint(self, color: str, amount: float) -> str:
+        """*color* mixed into the background, as an opaque colour."""
+        fg, bg = (np.array(matplotlib.colors.to_rgb(c)) for c in (color, self.background))
+        return matplotlib.colors.to_hex(amount * fg + (1 - amount) * bg)
+
+
+DAY = Theme(
+    suffix="",
+    background="#ffffff",
+    text="#1a1a1a",
+    muted="#555555",
+    frame="#999999",
+    guide="#d9d9d9",
+    blue="#0072b2",
+    orange="#a86500",
+    vermilion="#b84a00",
+    green="#008060",
+    purple="#b8558f",
+    on_blue="#ffffff",
+    on_orange="#ffffff",
+    marker_edge="#1a1a1a",
+    cell_correct="#cfe5f7",
+    cell_wrong="#fbd9a8",
+    unused_fill="#ebebeb",
+    unused_edge="#8c8c8c",
+    divider="#5b9bd0",
+)
+
+NIGHT = Theme(
+    suffix=".night",
+    background="#1f2328",  # .nightMode .card in ankigen/package/templates/style.css
+    text="#e6edf3",
+    muted="#9198a1",
+    frame="#6e7781",
+    guide="#3d444d",
+    blue="#56b4e9",
+    orange="#e69f00",
+    vermilion="#f07830",
+    green="#009e73",
+    purple="#cc79a7",
+    on_blue="#1f2328",
+    on_orange="#1f2328",
+    marker_edge="#1f2328",
+    cell_correct="#1b3a57",
+    cell_wrong="#4d3600",
+    unused_fill="#2d333b",
+    unused_edge="#6e7781",
+    divider="#2f7fb5",
+)
+
+THEMES = (DAY, NIGHT)
+
+
+def style(t: Theme) -> dict[str, object]:
+    return {
+        "svg.hashsalt": "ankigen",
+        "svg.fonttype": "path",
+        "font.family": "DejaVu Sans",
+        "font.size": 12,
+        "axes.titlesize": 12,
+        "axes.labelsize": 12,
+        "xtick.labelsize": SMALL,
+        "ytick.labelsize": SMALL,
+        "legend.fontsize": SMALL,
+        "text.color": t.text,
+        "axes.labelcolor": t.text,
+        "axes.edgecolor": t.text,
+        "xtick.color": t.text,
+        "ytick.color": t.text,
+        "figure.facecolor": t.background,
+        "axes.facecolor": t.background,
+        "savefig.facecolor": t.background,
+        "savefig.transparent": False,
+        "legend.framealpha": 1.0,
+        "legend.facecolor": t.background,
+        "legend.edgecolor": t.frame,
+        "path.simplify": True,
+    }
+
+
+def new_figure(t: Theme, height: float, width: float = FIG_WIDTH) -> Figure:
+    """A figure with an opaque background (not attached to pyplot)."""
+    fig = Figure(figsize=(width, height), facecolor=t.background)
     fig.patch.set_alpha(1.0)
     return fig
 
 
-def save(fig: Figure, path: Path) -> None:
-    """Write *fig* as a reproducible SVG with an opaque white background."""
+def on(color: str) -> dict[str, object]:
+    """A text box in *color*: draws nothing new over a fill of that colour, but
+    records in the SVG what the text sits on, so its contrast can be checked."""
+    return {"boxstyle": "square,pad=0.15", "fc": color, "ec": "none"}
+
+
+def smallest_text_px(fig: Figure) -> float:
+    """Font size of the smallest visible text, in px, with *fig* COLUMN_PX wide."""
+    sizes = [
+        text.get_fontsize()
+        for text in fig.findobj(Text)
+        if text.get_visible() and text.get_text().strip()
+    ]
+    return min(sizes) * COLUMN_PX / (fig.get_figwidth() * 72)
+
+
+def save(fig: Figure, t: Theme, path: Path) -> None:
+    """Write *fig* as a reproducible SVG with an opaque background."""
     fig.savefig(
         path,
         format="svg",
-        facecolor="white",
+        facecolor=t.background,
         transparent=False,
         metadata={"Date": None},
     )
@@ -130,119 +228,130 @@ def draw_brace(
 # ---------------------------------------------------------------------------
 
 
-def roc_curve() -> Figure:
+def roc_curve(t: Theme, facts: list[str]) -> Figure:
     """ROC space with random, good and better (binormal) classifiers."""
-    fig = new_figure(5.6)
-    ax = fig.add_axes((0.13, 0.11, 0.84, 0.86))
+    height = 5.6
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.17, 1.6 / height, 0.78, 0.78 * FIG_WIDTH / height * 1.09))
+    shade = t.tint(t.blue, 0.16)
 
-    curves = [(2.0, "Better classifier", BLUE, "-"), (1.0, "Good classifier", ORANGE, "-")]
-    for i, (sep, name, color, ls) in enumerate(curves):
+    handles: list[object] = []
+    for i, (sep, name, color) in enumerate([(2.0, "Better", t.blue), (1.0, "Good", t.orange)]):
         fpr_dense, tpr_dense = binormal_roc(sep, 20001)
         auc = trapezoid_area(fpr_dense, tpr_dense)
         # Binormal model with unit variances: AUC = Phi(d / sqrt(2)).
         assert abs(auc - (1.0 - normal_sf(np.array([sep / math.sqrt(2.0)]))[0])) < 1e-4
         fpr, tpr = binormal_roc(sep, 400)
-        ax.plot(fpr, tpr, color=color, ls=ls, lw=2.8, label=f"{name} (AUC = {auc:.2f})")
+        (line,) = ax.plot(
+            fpr,
+            tpr,
+            color=color,
+            lw=2.8,
+            label=f"{name} classifier, AUC = {auc:.2f}",
+            gid=f"series-{name.lower()}",
+        )
+        handles.append(line)
+        facts.append(f"AUC {name.lower()} = {auc:.3f}")
         if i == 0:
-            ax.fill_between(
-                fpr,
-                tpr,
-                0.0,
-                color=color,
-                alpha=0.12,
-                lw=0,
-                label="Area under the better curve",
-            )
+            ax.fill_between(fpr, tpr, 0.0, fc=shade, lw=0, zorder=0)
 
-    ax.plot(
+    (random_line,) = ax.plot(
         [0, 1],
         [0, 1],
-        color=GREY,
+        color=t.muted,
         ls=(0, (6, 4)),
         lw=2,
-        label="Random classifier (AUC = 0.5)",
+        label="Random classifier, AUC = 0.5",
+        gid="series-random",
     )
-    ax.text(
-        0.62,
-        0.56,
-        "random: AUC = 0.5",
-        rotation=45,
-        rotation_mode="anchor",
-        ha="center",
-        va="center",
-        color="#555555",
-        fontsize=12,
-    )
+    handles += [random_line, Patch(fc=shade, label="Area under the better curve")]
 
     ax.plot(
         [0],
         [1],
         marker="*",
-        ms=20,
-        color=VERMILION,
-        mec=TEXT,
+        ms=18,
+        color=t.vermilion,
+        mec=t.text,
         mew=1,
         ls="none",
         clip_on=False,
         zorder=5,
-        label="Perfect classifier (0, 1)",
+        gid="series-perfect",
     )
-    ax.annotate(
-        "perfect classifier: AUC = 1",
-        xy=(0.0, 1.0),
-        xytext=(0.07, 1.045),
-        va="center",
-        fontsize=12,
-        color=TEXT,
-    )
+    ax.text(0.07, 1.045, "perfect classifier: AUC = 1", va="center", fontsize=SMALL)
 
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1.09)
     ax.set_aspect("equal")
     ax.set_xticks(np.linspace(0, 1, 6))
     ax.set_yticks(np.linspace(0, 1, 6))
-    ax.set_xlabel("False positive rate (FPR = FP / (FP + TN))")
-    ax.set_ylabel("True positive rate (TPR = recall)")
-    ax.axhline(1.0, color=LIGHT_GREY, lw=1, zorder=0)
-    ax.tick_params(axis="y", pad=8)
+    ax.set_xlabel("False positive rate = FP / (FP + TN)")
+    ax.set_ylabel("True positive rate (recall)")
+    ax.axhline(1.0, color=t.guide, lw=1, zorder=0)
+    ax.tick_params(axis="y", pad=6)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(loc="lower right", handlelength=2.2, borderpad=0.5)
+    fig.legend(
+        handles=handles,
+        loc="lower left",
+        bbox_to_anchor=(0.05, 0.0),
+        frameon=False,
+        handlelength=2.2,
+    )
     return fig
 
 
-def confusion_matrix() -> Figure:
+def confusion_matrix(t: Theme, facts: list[str]) -> Figure:
     """2x2 confusion matrix with precision (column) and recall (row) braces."""
-    xlim, ylim = (-1.0, 3.55), (-0.68, 2.68)
-    fig = new_figure(FIG_WIDTH * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]))
+    xlim, ylim = (-0.95, 3.75), (-1.0, 2.68)
+    fig = new_figure(t, FIG_WIDTH * (ylim[1] - ylim[0]) / (xlim[1] - xlim[0]))
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     ax.set_xlim(*xlim)
     ax.set_ylim(*ylim)
     ax.set_aspect("equal")
     ax.axis("off")
 
-    correct, wrong = "#CFE5F7", "#FBD9A8"
     # (column, row): column 0 = predicted positive, column 1 = predicted negative;
     # row 1 = actual positive (top), row 0 = actual negative (bottom).
     cells = {
-        (0, 1): ("TP", "true\npositive", correct),
-        (1, 1): ("FN", "false\nnegative", wrong),
-        (0, 0): ("FP", "false\npositive", wrong),
-        (1, 0): ("TN", "true\nnegative", correct),
+        (0, 1): ("TP", "true\npositive", t.cell_correct),
+        (1, 1): ("FN", "false\nnegative", t.cell_wrong),
+        (0, 0): ("FP", "false\npositive", t.cell_wrong),
+        (1, 0): ("TN", "true\nnegative", t.cell_correct),
     }
     for (col, row), (abbr, name, color) in cells.items():
-        ax.add_patch(Rectangle((col, row), 1, 1, fc=color, ec=TEXT, lw=1.5))
-        ax.text(col + 0.5, row + 0.67, abbr, ha="center", va="center", fontsize=22, weight="bold")
-        ax.text(col + 0.5, row + 0.36, name, ha="center", va="center", fontsize=11)
+        ax.add_patch(Rectangle((col, row), 1, 1, fc=color, ec=t.text, lw=1.5, gid=f"series-{abbr}"))
+        ax.text(
+            col + 0.5,
+            row + 0.68,
+            abbr,
+            ha="center",
+            va="center",
+            fontsize=20,
+            weight="bold",
+            bbox=on(color),
+        )
+        ax.text(
+            col + 0.5,
+            row + 0.33,
+            name,
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            bbox=on(color),
+        )
 
     # Headers.
-    ax.text(1.0, 2.5, "Predicted", ha="center", va="center", fontsize=14, weight="bold")
+    ax.text(1.0, 2.5, "Predicted", ha="center", va="center", fontsize=13, weight="bold")
     ax.text(0.5, 2.15, "Positive", ha="center", va="center")
     ax.text(1.5, 2.15, "Negative", ha="center", va="center")
-    ax.text(-0.8, 1.0, "Actual", ha="center", va="center", rotation=90, fontsize=14, weight="bold")
-    ax.text(-0.4, 1.5, "Positive", ha="center", va="center", rotation=90)
-    ax.text(-0.4, 0.5, "Negative", ha="center", va="center", rotation=90)
+    ax.text(-0.75, 1.0, "Actual", ha="center", va="center", rotation=90, fontsize=13, weight="bold")
+    ax.text(-0.35, 1.5, "Positive", ha="center", va="center", rotation=90)
+    ax.text(-0.35, 0.5, "Negative", ha="center", va="center", rotation=90)
 
-    def outline(x: float, y: float, w: float, h: float, color: str, dashes: tuple) -> None:
+    def outline(
+        x: float, y: float, w: float, h: float, color: str, dashes: tuple, gid: str
+    ) -> None:
         ax.add_patch(
             FancyBboxPatch(
                 (x, y),
@@ -254,84 +363,152 @@ def confusion_matrix() -> Figure:
                 lw=3,
                 ls=(0, dashes),
                 zorder=4,
+                gid=gid,
             )
         )
 
     # Precision: the predicted-positive COLUMN (TP above FP).
-    outline(0.05, 0.05, 0.9, 1.9, BLUE, (5, 2.5))
-    tip = draw_brace(ax, (0.02, -0.06), (0.98, -0.06), 0.22, BLUE)
+    outline(0.05, 0.05, 0.9, 1.9, t.blue, (5, 2.5), "series-precision")
+    tip = draw_brace(ax, (0.02, -0.06), (0.98, -0.06), 0.22, t.blue)
     ax.text(
-        tip[0],
+        tip[0] - 0.48,
         tip[1] - 0.05,
-        "Precision = TP / (TP + FP)",
-        ha="center",
+        "Precision =\nTP / (TP + FP)",
+        ha="left",
         va="top",
-        color=BLUE,
-        fontsize=13,
+        color=t.blue,
+        fontsize=12,
         weight="bold",
+        linespacing=1.4,
     )
 
     # Recall: the actual-positive ROW (TP beside FN).
-    outline(0.1, 1.1, 1.8, 0.8, VERMILION, (2, 1.5))
-    tip = draw_brace(ax, (2.06, 1.02), (2.06, 1.98), 0.22, VERMILION)
+    outline(0.1, 1.1, 1.8, 0.8, t.vermilion, (2, 1.5), "series-recall")
+    tip = draw_brace(ax, (2.06, 1.02), (2.06, 1.98), 0.22, t.vermilion)
     ax.text(
-        tip[0] + 0.05,
+        tip[0] + 0.04,
         tip[1],
         "Recall =\nTP / (TP + FN)",
         ha="left",
         va="center",
-        color=VERMILION,
-        fontsize=13,
+        color=t.vermilion,
+        fontsize=12,
         weight="bold",
         linespacing=1.4,
     )
     return fig
 
 
-def bias_variance() -> Figure:
+def bias_variance_curves(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Illustrative bias², variance and noise against complexity x in [0, 1].
+
+    Bias² falls steeply and then levels off; variance grows more slowly.  So the
+    two curves cross well before the optimum: the total is lowest where bias²
+    falls exactly as fast as variance rises (their slopes cancel), not where
+    they are equal.
+    """
+    bias2 = 1.0 * np.exp(-7.5 * x)
+    variance = 0.08 * np.exp(2.0 * x)
+    noise = np.full_like(x, 0.3)
+    return bias2, variance, noise
+
+
+def bias_variance(t: Theme, facts: list[str]) -> Figure:
     """Bias-variance trade-off against model complexity."""
-    fig = new_figure(4.9)
-    ax = fig.add_axes((0.07, 0.1, 0.9, 0.74))
+    fig = new_figure(t, 4.3)
+    ax = fig.add_axes((0.07, 0.1, 0.9, 0.75))
 
-    x = np.linspace(0.0, 1.0, 300)
-    bias2 = 0.9 * np.exp(-3.6 * x)
-    variance = 0.035 * np.exp(3.4 * x)
-    noise = np.full_like(x, 0.18)
+    x = np.linspace(0.0, 1.0, 2001)
+    bias2, variance, noise = bias_variance_curves(x)
     total = bias2 + variance + noise
-    best = float(x[np.argmin(total)])
-    top = 1.72
+    i_best = int(np.argmin(total))
+    best = float(x[i_best])
+    i_cross = int(np.argmin(np.abs(bias2 - variance)))
+    cross = float(x[i_cross])
+    slope_b, slope_v = np.gradient(bias2, x)[i_best], np.gradient(variance, x)[i_best]
+    assert abs(slope_b + slope_v) < 0.01, (slope_b, slope_v)  # slopes cancel at the optimum
+    assert best - cross > 0.1, (cross, best)  # the crossing is visibly not the optimum
+    facts.append(
+        f"bias² = variance at x = {cross:.3f} (total {total[i_cross]:.3f}); "
+        f"minimum total error at x = {best:.3f} (total {total[i_best]:.3f}; "
+        f"slopes there {slope_b:+.3f} and {slope_v:+.3f})"
+    )
+    top = 1.5
 
-    ax.axvspan(0.0, best, color=SKY, alpha=0.10, lw=0)
-    ax.axvspan(best, 1.0, color=ORANGE, alpha=0.10, lw=0)
-    ax.plot(x, total, color=TEXT, lw=3.2, label="Total error")
-    ax.plot(x, bias2, color=BLUE, lw=2.5, ls="--", label="Bias²")
-    ax.plot(x, variance, color=VERMILION, lw=2.5, ls="-.", label="Variance")
-    ax.plot(x, noise, color=GREEN, lw=2.5, ls=":", label="Irreducible error")
-    ax.axvline(best, color=GREY, lw=1.8, ls=(0, (4, 3)))
+    under, over = t.tint(t.blue, 0.07), t.tint(t.orange, 0.07)
+    ax.add_patch(Rectangle((0.0, 0.0), best, top, fc=under, lw=0, zorder=0))
+    ax.add_patch(Rectangle((best, 0.0), 1.0 - best, top, fc=over, lw=0, zorder=0))
+    ax.plot(x, total, color=t.text, lw=3.2, label="Total error", gid="series-total")
+    ax.plot(x, bias2, color=t.blue, lw=2.5, ls="--", label="Bias²", gid="series-bias")
+    ax.plot(x, variance, color=t.vermilion, lw=2.5, ls="-.", label="Variance", gid="series-var")
+    ax.plot(x, noise, color=t.green, lw=2.5, ls=":", label="Irreducible error", gid="series-noise")
+    ax.plot([best, best], [0, top], color=t.muted, lw=1.8, ls=(0, (4, 3)), zorder=1)
+    ax.plot(
+        [best],
+        [total[i_best]],
+        marker="o",
+        ms=8,
+        color=t.text,
+        ls="none",
+        zorder=5,
+        gid="series-optimum",
+    )
+    ax.plot(
+        [cross],
+        [bias2[i_cross]],
+        marker="o",
+        ms=8,
+        mfc=t.background,
+        mec=t.text,
+        mew=1.6,
+        ls="none",
+        zorder=5,
+        gid="series-crossing",
+    )
 
-    ax.text(best + 0.015, 0.93, "optimal\ncomplexity", ha="left", va="center", fontsize=12)
-    for x_text, label, color in [
-        (best / 2, "underfitting\n(high bias)", BLUE),
-        ((best + 1.0) / 2, "overfitting\n(high variance)", VERMILION),
+    ax.text(
+        best + 0.02,
+        1.0,
+        "lowest total\nerror",
+        ha="left",
+        va="center",
+        fontsize=SMALL,
+        bbox=on(over),
+    )
+    ax.annotate(
+        "bias² = variance\n(not the optimum)",
+        xy=(cross, bias2[i_cross]),
+        xytext=(0.19, 0.62),
+        textcoords="data",
+        ha="center",
+        va="bottom",
+        fontsize=SMALL,
+        bbox=on(under),
+        arrowprops={"arrowstyle": "-", "color": t.muted, "lw": 1.2, "shrinkA": 2, "shrinkB": 6},
+    )
+    for x_text, label, color, back in [
+        (best / 2, "underfitting\n(high bias)", t.blue, under),
+        ((best + 1.0) / 2, "overfitting\n(high variance)", t.vermilion, over),
     ]:
         ax.text(
             x_text,
-            top - 0.05,
+            top - 0.04,
             label,
             ha="center",
             va="top",
-            fontsize=13,
+            fontsize=12,
             weight="bold",
             color=color,
+            bbox=on(back),
         )
 
     ax.set_xlim(0, 1)
     ax.set_ylim(0, top)
     ax.set_xticks([])
     ax.set_yticks([])
-    ax.text(0.0, -0.025, "simple", transform=ax.transAxes, ha="left", va="top", fontsize=12)
-    ax.text(1.0, -0.025, "complex", transform=ax.transAxes, ha="right", va="top", fontsize=12)
-    ax.set_xlabel("Model complexity →", labelpad=8)
+    ax.text(0.0, -0.025, "simple", transform=ax.transAxes, ha="left", va="top", fontsize=SMALL)
+    ax.text(1.0, -0.025, "complex", transform=ax.transAxes, ha="right", va="top", fontsize=SMALL)
+    ax.set_xlabel("Model complexity →", labelpad=6)
     ax.set_ylabel("Error")
     ax.spines[["top", "right"]].set_visible(False)
     fig.legend(
@@ -340,17 +517,16 @@ def bias_variance() -> Figure:
         ncol=2,
         frameon=False,
         handlelength=2.6,
-        columnspacing=1.5,
+        columnspacing=1.2,
     )
     return fig
 
 
-def time_series_cv() -> Figure:
+def time_series_cv(t: Theme, facts: list[str]) -> Figure:
     """Forward-chaining (expanding window) cross-validation."""
     n_blocks, n_folds = 6, 5
-    fig = new_figure(3.7)
-    ax = fig.add_axes((0.12, 0.13, 0.86, 0.74))
-    unused_fc, unused_ec = "#EBEBEB", "#BDBDBD"
+    fig = new_figure(t, 3.6)
+    ax = fig.add_axes((0.15, 0.12, 0.83, 0.7))
 
     height = 0.62
     gap = 0.03
@@ -358,11 +534,24 @@ def time_series_cv() -> Figure:
         y = n_folds - fold
         bottom = y - height / 2
         # Expanding training window: blocks 0 .. fold-1.
-        ax.add_patch(Rectangle((gap, bottom), fold - 2 * gap, height, fc=BLUE, lw=0))
+        ax.add_patch(
+            Rectangle(
+                (gap, bottom), fold - 2 * gap, height, fc=t.blue, lw=0, gid=f"series-train-{fold}"
+            )
+        )
         for block in range(1, fold):  # faint block boundaries inside the window
-            ax.plot([block, block], [bottom, bottom + height], color="#5B9BD0", lw=1)
+            ax.plot([block, block], [bottom, bottom + height], color=t.divider, lw=1)
         # Test: always the block right after the training window.
-        ax.add_patch(Rectangle((fold + gap, bottom), 1 - 2 * gap, height, fc=ORANGE, lw=0))
+        ax.add_patch(
+            Rectangle(
+                (fold + gap, bottom),
+                1 - 2 * gap,
+                height,
+                fc=t.orange,
+                lw=0,
+                gid=f"series-test-{fold}",
+            )
+        )
         # Later data: not used in this fold.
         for block in range(fold + 1, n_blocks):
             ax.add_patch(
@@ -370,21 +559,33 @@ def time_series_cv() -> Figure:
                     (block + gap, bottom),
                     1 - 2 * gap,
                     height,
-                    fc=unused_fc,
-                    ec=unused_ec,
+                    fc=t.unused_fill,
+                    ec=t.unused_edge,
                     lw=1,
+                    gid=f"series-unused-{fold}-{block}",
                 )
             )
-        ax.text(fold + 0.5, y, "test", ha="center", va="center", fontsize=12, weight="bold")
+        ax.text(
+            fold + 0.5,
+            y,
+            "test",
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            weight="bold",
+            color=t.on_orange,
+            bbox=on(t.orange),
+        )
         ax.text(
             fold / 2,
             y,
             "train",
             ha="center",
             va="center",
-            fontsize=12,
-            color="white",
+            fontsize=SMALL,
             weight="bold",
+            color=t.on_blue,
+            bbox=on(t.blue),
         )
 
     ax.set_xlim(0, n_blocks)
@@ -398,22 +599,23 @@ def time_series_cv() -> Figure:
         xy=(1.0, -0.02),
         xytext=(0.0, -0.02),
         xycoords="axes fraction",
-        arrowprops={"arrowstyle": "-|>", "color": TEXT, "lw": 1.6},
+        arrowprops={"arrowstyle": "-|>", "color": t.text, "lw": 1.6},
     )
     ax.text(0.5, -0.06, "time →", transform=ax.transAxes, ha="center", va="top")
     handles = [
-        Patch(fc=BLUE, label="train"),
-        Patch(fc=ORANGE, label="test"),
-        Patch(fc=unused_fc, ec=unused_ec, label="unused (later data)"),
+        Patch(fc=t.blue, label="train"),
+        Patch(fc=t.orange, label="test"),
+        Patch(fc=t.unused_fill, ec=t.unused_edge, label="unused (later)"),
     ]
     fig.legend(
         handles=handles,
         loc="upper center",
         ncol=3,
-        bbox_to_anchor=(0.55, 1.0),
+        bbox_to_anchor=(0.56, 1.0),
         frameon=False,
-        handlelength=1.6,
-        columnspacing=1.4,
+        handlelength=1.4,
+        handletextpad=0.5,
+        columnspacing=1.0,
     )
     return fig
 
@@ -429,13 +631,19 @@ def kmeans(
         labels = dist.argmin(axis=1)
         new = np.array([points[labels == k].mean(axis=0) for k in range(len(centroids))])
         if np.allclose(new, centroids):
-            break
+            return labels, centroids
         centroids = new
-    return labels, centroids
+    raise AssertionError("k-means did not converge")
 
 
 def scatter_by_group(
-    ax: Axes, points: np.ndarray, groups: np.ndarray, styles: list[tuple[str, str]], size: float
+    ax: Axes,
+    t: Theme,
+    points: np.ndarray,
+    groups: np.ndarray,
+    styles: list[tuple[str, str]],
+    size: float,
+    name: str,
 ) -> None:
     """One scatter per group, each with its own marker and colour (readable without colour)."""
     for group, (marker, color) in enumerate(styles):
@@ -446,61 +654,127 @@ def scatter_by_group(
             marker=marker,
             s=size,
             c=color,
-            edgecolors=TEXT,
-            linewidths=0.6,
+            edgecolors=t.marker_edge,
+            linewidths=0.8,
             zorder=2,
+            gid=f"series-{name}-{group}",
         )
 
 
-def knn_vs_kmeans() -> Figure:
-    """Left: kNN classification (k = 5). Right: k-means clustering (k = 3)."""
-    fig = new_figure(4.3)
-    left = fig.add_axes((0.01, 0.25, 0.47, 0.63))
-    right = fig.add_axes((0.52, 0.25, 0.47, 0.63))
-    caption = {"ha": "center", "va": "top", "fontsize": 12, "linespacing": 1.35}
+# kNN: two labelled classes placed by hand so that the k = 5 nearest
+# neighbours of the query lie well inside the circle drawn around them and
+# every other point well outside it.
+KNN_QUERY = (3.55, 2.55)
+KNN_CLASS_A = [
+    (2.78, 3.02),
+    (3.05, 3.35),
+    (2.85, 2.05),
+    (1.75, 2.95),
+    (2.35, 4.15),
+    (1.25, 4.15),
+    (1.55, 3.65),
+    (2.95, 4.65),
+    (0.95, 2.55),
+    (2.05, 4.75),
+    (1.35, 1.75),
+    (3.85, 4.45),
+    (1.95, 2.15),
+]
+KNN_CLASS_B = [
+    (4.35, 2.25),
+    (3.95, 1.75),
+    (5.15, 2.75),
+    (4.75, 1.05),
+    (5.55, 1.65),
+    (4.05, 0.65),
+    (5.05, 0.25),
+    (5.95, 2.45),
+    (5.75, 0.65),
+    (4.95, 3.55),
+    (3.35, 0.45),
+    (6.05, 3.35),
+    (5.25, 1.85),
+]
+KNN_K = 5
+
+
+def knn_neighbours() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, float]:
+    """Points, labels, query, indices of the k nearest and the circle radius.
+
+    Asserts a clear gap between the k-th and (k+1)-th distance, so that the
+    circle (drawn half-way between them) visibly holds exactly k points.
+    """
+    points = np.array(KNN_CLASS_A + KNN_CLASS_B)
+    labels = np.array([0] * len(KNN_CLASS_A) + [1] * len(KNN_CLASS_B))
+    query = np.array(KNN_QUERY)
+    dist = np.linalg.norm(points - query, axis=1)
+    order = np.argsort(dist)
+    inner, outer = dist[order[KNN_K - 1]], dist[order[KNN_K]]
+    assert outer - inner >= 0.5, (inner, outer)
+    apart = np.linalg.norm(points[:, None] - points[None], axis=2) + 9 * np.eye(len(points))
+    assert apart.min() > 0.3, apart.min()  # no two markers overlap
+    return points, labels, query, order[:KNN_K], float((inner + outer) / 2)
+
+
+def knn_vs_kmeans(t: Theme, facts: list[str]) -> Figure:
+    """Top: kNN classification (k = 5). Bottom: k-means clustering (k = 3)."""
+    height = 6.0
+    panel = 2.75 / height  # height of a square panel, as a fraction of the figure
+    fig = new_figure(t, height)
+    top = fig.add_axes((0.015, 0.52, 2.75 / FIG_WIDTH, panel))
+    bottom = fig.add_axes((0.015, 0.02, 2.75 / FIG_WIDTH, panel))
+    side = 0.65  # where the explanations start (figure fraction)
 
     # kNN: two labelled classes, one query point.
-    rng = np.random.default_rng(7)
-    class_a = rng.normal((2.6, 3.1), 0.85, size=(13, 2))
-    class_b = rng.normal((4.9, 1.6), 0.85, size=(13, 2))
-    points = np.vstack([class_a, class_b])
-    labels = np.array([0] * len(class_a) + [1] * len(class_b))
-    query = np.array([3.65, 2.5])
-    k = 5
+    points, labels, query, nearest, radius = knn_neighbours()
     dist = np.linalg.norm(points - query, axis=1)
-    nearest = np.argsort(dist)[:k]
+    order = np.argsort(dist)
     votes = np.bincount(labels[nearest], minlength=2)
     winner = int(votes.argmax())
-    radius = float(dist[nearest[-1]])
+    names = ["A", "B"]
+    facts.append(
+        "kNN distances (sorted): "
+        + ", ".join(f"{dist[i]:.2f} {names[labels[i]]}" for i in order[: KNN_K + 3])
+        + f"; circle radius {radius:.2f}; votes {votes[0]} A vs {votes[1]} B"
+    )
 
-    left.add_patch(Circle(tuple(query), radius + 0.12, fc="none", ec=GREY, lw=1.5, ls="--"))
+    top.add_patch(
+        Circle(tuple(query), radius, fc="none", ec=t.muted, lw=1.5, ls="--", gid="series-circle")
+    )
     for i in nearest:
-        left.plot([query[0], points[i, 0]], [query[1], points[i, 1]], color=GREY, lw=1.3, zorder=1)
-    scatter_by_group(left, points, labels, [("o", BLUE), ("^", ORANGE)], size=60)
-    left.scatter(
+        top.plot(
+            [query[0], points[i, 0]], [query[1], points[i, 1]], color=t.muted, lw=1.3, zorder=1
+        )
+    scatter_by_group(top, t, points, labels, [("o", t.blue), ("^", t.orange)], 60, "class")
+    top.scatter(
         [query[0]],
         [query[1]],
         marker="*",
-        s=340,
-        c="white",
-        edgecolors=TEXT,
-        linewidths=1.4,
+        s=330,
+        c=t.background,
+        edgecolors=t.text,
+        linewidths=1.5,
         zorder=3,
+        gid="series-query",
     )
-    label_box = {"fc": "white", "ec": "none", "pad": 0.5, "alpha": 0.8}
-    left.text(1.0, 4.75, "● class A", color=BLUE, weight="bold", fontsize=12, bbox=label_box)
-    left.text(6.3, 2.95, "▲ class B", color=DARK_ORANGE, weight="bold", fontsize=12, ha="right")
-    left.text(query[0] - 0.1, query[1] - 0.42, "query", fontsize=12, ha="right", va="top")
-    left.set_xlim(0.6, 6.4)
-    left.set_ylim(-0.3, 5.3)
-    names = ["A", "B"]
-    left.set_title("kNN (supervised)", fontsize=13, weight="bold")
+    top.set_xlim(0.55, 6.45)
+    top.set_ylim(-0.2, 5.2)
+
+    legend_a = {"fontsize": 12, "weight": "bold", "va": "top"}
+    y0 = 0.52 + panel
+    fig.text(side, y0, "kNN", **legend_a)
+    fig.text(side, y0 - 0.22 / height, "(supervised)", fontsize=SMALL, va="top")
+    fig.text(side, y0 - 0.6 / height, "● class A", color=t.blue, **legend_a)
+    fig.text(side, y0 - 0.86 / height, "▲ class B", color=t.orange, **legend_a)
+    fig.text(side, y0 - 1.12 / height, "☆ query", **legend_a)
     fig.text(
-        0.245,
-        0.22,
-        "k = 5 nearest labelled points vote:\n"
-        f"{votes[0]} A vs {votes[1]} B → predict {names[winner]}",
-        **caption,
+        side,
+        y0 - 1.5 / height,
+        f"k = {KNN_K} nearest\nlabelled points\nvote: {votes[0]} A vs {votes[1]} B\n"
+        f"→ predict {names[winner]}",
+        fontsize=SMALL,
+        va="top",
+        linespacing=1.35,
     )
 
     # k-means: unlabelled blobs, clustered with k = 3.
@@ -509,33 +783,43 @@ def knn_vs_kmeans() -> Figure:
     blobs = np.vstack([rng.normal(c, 0.62, size=(14, 2)) for c in centres])
     init = blobs[[0, 14, 28]]
     assign, centroids = kmeans(blobs, init)
-    cluster_styles = [("o", GREEN), ("s", PURPLE), ("D", SKY)]
-    scatter_by_group(right, blobs, assign, cluster_styles, size=46)
-    right.scatter(
+    for k in range(len(centroids)):
+        assert np.allclose(centroids[k], blobs[assign == k].mean(axis=0))
+    facts.append(f"k-means cluster sizes {np.bincount(assign).tolist()}")
+    cluster_styles = [("o", t.green), ("s", t.purple), ("D", t.blue)]
+    scatter_by_group(bottom, t, blobs, assign, cluster_styles, 42, "cluster")
+    bottom.scatter(
         centroids[:, 0],
         centroids[:, 1],
         marker="X",
-        s=280,
+        s=260,
         c=[c for _, c in cluster_styles],
-        edgecolors=TEXT,
-        linewidths=1.6,
+        edgecolors=t.text,
+        linewidths=1.5,
         zorder=3,
+        gid="series-centroids",
     )
-    right.set_title("k-means (unsupervised)", fontsize=13, weight="bold")
+    y0 = 0.02 + panel
+    fig.text(side, y0, "k-means", **legend_a)
+    fig.text(side, y0 - 0.22 / height, "(unsupervised)", fontsize=SMALL, va="top")
     fig.text(
-        0.755,
-        0.22,
-        "no labels; k = 3 clusters found,\ncolour = assigned cluster,\n✕ = centroid (cluster mean)",
-        **caption,
+        side,
+        y0 - 0.6 / height,
+        "no labels;\nk = 3 clusters\nfound\n\n"
+        "colour and\nshape = cluster\n\n"
+        "✕ = centroid\n(cluster mean)",
+        fontsize=SMALL,
+        va="top",
+        linespacing=1.35,
     )
 
-    left.set_aspect("equal", adjustable="box")
-    right.set_aspect("equal", adjustable="datalim")
-    for ax in (left, right):
+    top.set_aspect("equal", adjustable="box")
+    bottom.set_aspect("equal", adjustable="datalim")
+    for ax in (top, bottom):
         ax.set_xticks([])
         ax.set_yticks([])
         for spine in ax.spines.values():
-            spine.set_color("#999999")
+            spine.set_color(t.frame)
     return fig
 
 
@@ -584,18 +868,18 @@ def separable_svm_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, float, np.
     return x, y, w, b, sv
 
 
-def svm_margin() -> Figure:
+def svm_margin(t: Theme, facts: list[str]) -> Figure:
     """Maximum-margin hyperplane, margins, margin width and support vectors."""
     x, y, w, b, sv = separable_svm_data()
-    fig = new_figure(5.6)
-    ax = fig.add_axes((0.01, 0.1, 0.98, 0.89))
+    fig = new_figure(t, 4.85)
+    ax = fig.add_axes((0.01, 0.11, 0.98, 0.88))
     ax.set_xlim(-0.1, 6.3)
     ax.set_ylim(-0.35, 5.85)
     ax.set_aspect("equal")
     ax.set_xticks([])
     ax.set_yticks([])
     for spine in ax.spines.values():
-        spine.set_color("#999999")
+        spine.set_color(t.frame)
 
     norm_w = float(np.linalg.norm(w))
     unit = w / norm_w
@@ -607,7 +891,6 @@ def svm_margin() -> Figure:
     mean = x.mean(axis=0)
     anchor = mean - (w @ mean + b) * w / norm_w**2
     span = np.array([-10.0, 10.0])
-    text_box = {"fc": "white", "ec": "none", "pad": 1.0, "alpha": 0.9}
 
     for level, ls, lw, text in [
         (0, "-", 2.6, r"$\mathbf{w}\cdot\mathbf{x} + b = 0$"),
@@ -616,8 +899,10 @@ def svm_margin() -> Figure:
     ]:
         base = anchor + level * unit / norm_w
         line = base[None, :] + span[:, None] * direction[None, :]
-        ax.plot(line[:, 0], line[:, 1], color=TEXT, ls=ls, lw=lw, zorder=1)
-        pos = base + 2.95 * direction + 0.07 * unit
+        ax.plot(
+            line[:, 0], line[:, 1], color=t.text, ls=ls, lw=lw, zorder=1, gid=f"series-h{level}"
+        )
+        pos = base + 2.25 * direction + 0.07 * unit
         ax.text(
             pos[0],
             pos[1],
@@ -626,12 +911,12 @@ def svm_margin() -> Figure:
             rotation_mode="anchor",
             ha="center",
             va="bottom",
-            fontsize=12,
-            bbox=text_box,
+            fontsize=SMALL,
+            bbox=on(t.background),
             zorder=6,
         )
 
-    markers = {1: ("o", BLUE, "class +1", 70), -1: ("s", ORANGE, "class −1", 62)}
+    markers = {1: ("o", t.blue, "class +1", 64), -1: ("s", t.orange, "class −1", 56)}
     for cls, (marker, color, name, size) in markers.items():
         sel = y == cls
         ax.scatter(
@@ -640,21 +925,23 @@ def svm_margin() -> Figure:
             marker=marker,
             s=size,
             c=color,
-            edgecolors=TEXT,
-            linewidths=0.7,
+            edgecolors=t.marker_edge,
+            linewidths=0.8,
             zorder=3,
             label=name,
+            gid=f"series-class{cls:+d}",
         )
     ax.scatter(
         x[sv, 0],
         x[sv, 1],
         marker="o",
-        s=340,
+        s=320,
         facecolors="none",
-        edgecolors=VERMILION,
+        edgecolors=t.vermilion,
         linewidths=2.2,
         zorder=4,
         label="support vectors",
+        gid="series-support",
     )
 
     # Margin width: arrow perpendicular to the hyperplane, between the margins.
@@ -666,7 +953,7 @@ def svm_margin() -> Figure:
         xytext=tuple(start),
         arrowprops={
             "arrowstyle": "<|-|>",
-            "color": VERMILION,
+            "color": t.vermilion,
             "lw": 2.2,
             "shrinkA": 0,
             "shrinkB": 0,
@@ -682,29 +969,30 @@ def svm_margin() -> Figure:
         rotation_mode="anchor",
         ha="left",
         va="center",
-        fontsize=13,
-        color=VERMILION,
+        fontsize=12,
+        color=t.vermilion,
         zorder=6,
     )
+    facts.append(f"support vectors: {len(sv)}; margin 2/||w|| = {2 / norm_w:.2f}")
     fig.legend(
         loc="lower center",
         bbox_to_anchor=(0.5, 0.0),
         ncol=3,
         frameon=False,
         markerscale=0.8,
-        handletextpad=0.3,
-        columnspacing=1.2,
+        handletextpad=0.2,
+        columnspacing=0.9,
     )
     return fig
 
 
-FIGURES: dict[str, Callable[[], Figure]] = {
-    "roc-curve.svg": roc_curve,
-    "confusion-matrix.svg": confusion_matrix,
-    "bias-variance.svg": bias_variance,
-    "time-series-cv.svg": time_series_cv,
-    "knn-vs-kmeans.svg": knn_vs_kmeans,
-    "svm-margin.svg": svm_margin,
+FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
+    "roc-curve": roc_curve,
+    "confusion-matrix": confusion_matrix,
+    "bias-variance": bias_variance,
+    "time-series-cv": time_series_cv,
+    "knn-vs-kmeans": knn_vs_kmeans,
+    "svm-margin": svm_margin,
 }
 
 
@@ -720,11 +1008,19 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     out_dir: Path = args.out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
-    with matplotlib.rc_context(STYLE):
-        for name, make in FIGURES.items():
-            path = out_dir / name
-            save(make(), path)
-            print(f"wrote {path} ({path.stat().st_size / 1024:.1f} KiB)")
+    for theme in THEMES:
+        with matplotlib.rc_context(style(theme)):
+            for stem, make in FIGURES.items():
+                facts: list[str] = []
+                fig = make(theme, facts)
+                px = smallest_text_px(fig)
+                assert px >= MIN_TEXT_PX, (stem, px)
+                path = out_dir / f"{stem}{theme.suffix}.svg"
+                save(fig, theme, path)
+                print(f"wrote {path} ({path.stat().st_size / 1024:.1f} KiB)")
+                if theme is DAY:
+                    for fact in [f"smallest text {px:.1f} px at {COLUMN_PX} px wide", *facts]:
+                        print(f"  {fact}")
 
 
 if __name__ == "__main__":
