@@ -20,7 +20,17 @@ from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE
 from .plan import Plan, plan_checked
 from .snapshot import NoteState
-from .target import IN_USE, Target, backup, import_package, in_use, locate, opened, require_anki
+from .target import (
+    IN_USE,
+    Target,
+    anki_errors,
+    backup,
+    import_package,
+    in_use,
+    locate,
+    opened,
+    require_anki,
+)
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -58,7 +68,7 @@ def apply(
         )
         raise CardSetError([Problem(target.path, None, message)])
     checked = check(root, cache)
-    with tempfile.TemporaryDirectory(prefix="ankigen-apply-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ankigen-apply-") as tmp, anki_errors(target.path):
         scratch = Path(tmp)
         (scratch / "plan").mkdir()
         result = plan_checked(checked, target, scratch / "plan", now, merge_notetypes)

@@ -30,6 +30,7 @@ from ..source.model import Card
 from .snapshot import NoteState, Snapshot, nfc, snapshot
 from .target import (
     Target,
+    anki_errors,
     copy_collection,
     import_package,
     in_use,
@@ -91,7 +92,7 @@ def plan(root: Path, collection: Path, now: int | None = None, cache: bool = Tru
     require_anki()
     target = locate(collection)
     checked = check(root, cache)
-    with tempfile.TemporaryDirectory(prefix="ankigen-plan-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="ankigen-plan-") as tmp, anki_errors(target.path):
         return plan_checked(checked, target, Path(tmp), now)
 
 
@@ -110,7 +111,7 @@ def plan_checked(
     _, lock = package(checked, package_path, now)
     held = target.kind == "collection" and in_use(target.path)
     copy = copy_collection(target, scratch / "collection", [m.name for m in checked.rendered.media])
-    schema = schema_version(copy)
+    schema = schema_version(copy, target.path)
     if schema > NEWEST_SCHEMA or schema in (12, 13):
         message = (
             f"schema version {schema} is newer than the installed Anki package can read "

@@ -38,6 +38,19 @@ def require_anki() -> None:
         raise CardSetError([Problem(Path("anki"), None, message)]) from None
 
 
+@contextmanager
+def anki_errors(path: Path) -> Iterator[None]:
+    """An error from Anki's backend (a damaged collection, a full disk) becomes a
+    problem pinned to the collection, never a traceback."""
+    from anki.errors import AnkiException
+
+    try:
+        yield
+    except AnkiException as exc:
+        reason = str(exc) or type(exc).__name__
+        raise CardSetError([Problem(path, None, f"Anki could not go on: {reason}")]) from None
+
+
 @dataclass(frozen=True)
 class Target:
     """What PATH names: a collection file, or a package standing for one."""
@@ -141,11 +154,14 @@ def copy_collection(target: Target, into: Path, media_names: Iterable[str]) -> P
     return copy
 
 
-def schema_version(copy: Path) -> int:
+def schema_version(copy: Path, original: Path) -> int:
     """The schema version a collection is stored at, read from our own copy (Anki's
     backend upgrades it to its newest on open, so this must come first)."""
-    with closing(sqlite3.connect(copy)) as db:
-        return int(db.execute("select ver from col").fetchone()[0])
+    try:
+        with closing(sqlite3.connect(copy)) as db:
+            return int(db.execute("select ver from col").fetchone()[0])
+    except sqlite3.DatabaseError as exc:
+        raise CardSetError([Problem(original, None, f"not an Anki collection ({exc})")]) from None
 
 
 def import_package(col: Collection, package: Path, merge_notetypes: bool = False) -> NoteLog:

@@ -108,3 +108,21 @@ def test_without_anki_installed_plan_says_how_to_get_it(story: Story, monkeypatc
     assert (
         str(info.value) == "anki: plan and apply need Anki's backend: pip install 'ankigen[anki]'"
     )
+
+
+def test_a_damaged_collection_is_a_problem_not_a_traceback(story: Story, tmp_path: Path) -> None:
+    broken = tmp_path / "broken" / "collection.anki2"
+    broken.parent.mkdir()
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 100)
+    with pytest.raises(CardSetError) as info:
+        plan(story.root, broken)
+    assert str(info.value) == f"{broken}: not an Anki collection (file is not a database)"
+
+
+def test_an_error_from_anki_is_a_problem_not_a_traceback(story: Story, tmp_path: Path) -> None:
+    bogus = tmp_path / "bogus.apkg"
+    bogus.write_bytes(b"not a zip")
+    with pytest.raises(CardSetError) as info:
+        plan(story.root, bogus)
+    (problem,) = info.value.problems
+    assert problem.path == bogus and problem.message.startswith("Anki could not go on: ")
