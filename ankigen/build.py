@@ -6,17 +6,19 @@ import gc
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 
-from .atomic import atomic_writer, write_atomically
+from .atomic import atomic_files
 from .errors import CardSetError, Problem, in_order, split, warning
 from .package.apkg import Stamped, stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .package.notetype import note_type
+from .package.output import output_path
 from .render import RenderedSet, render_with_problems
 from .render.cache import RenderCache
-from .source.model import CardSet
+from .source.model import CardSet, Deck
 from .source.validate import read_card_set
 
 
@@ -32,6 +34,7 @@ class Report:
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notetype_changed: bool = False
+    lock_found: bool = True  # False: no lock file, so every card got this build's time
 
     def counts(self) -> list[tuple[str, int]]:
         """(subdeck name, number of cards), in deck order."""
@@ -64,6 +67,8 @@ class Checked:
     rendered: RenderedSet
     lock: Lock
     warnings: list[Problem]
+    lock_found: bool = True
+    deck_id_changed: Problem | None = None  # the id differs from the lock's: a new deck
 
 
 def check(root: Path, cache: bool = True) -> Checked:
@@ -82,28 +87,41 @@ def _check(root: Path, cache: bool) -> Checked:
     rendered, render_problems = render_with_problems(card_set, render_cache)
     problems += render_problems
     lock = Lock()
+    lock_path = root / LOCK_FILE
     try:
-        lock = read_lock(root / LOCK_FILE)  # a corrupt lock file is a problem too
+        lock, lock_problems = read_lock(lock_path)  # a corrupt lock file is a problem too
+        problems += lock_problems
     except CardSetError as exc:
         problems += exc.problems
     errors, warnings = split(problems)
     if errors:
         raise CardSetError(errors)
-    return Checked(card_set, rendered, lock, in_order(warnings) + _moves(lock, card_set))
+    changed = _deck_id_changed(lock, card_set)
+    if changed:
+        return Checked(card_set, rendered, lock, [*in_order(warnings), changed], True, changed)
+    moves = _moves(lock, card_set)
+    return Checked(card_set, rendered, lock, in_order(warnings) + moves, lock_path.exists())
 
 
 def build(
-    root: Path, output: Path | None = None, now: int | None = None, cache: bool = True
+    root: Path,
+    output: Path | None = None,
+    now: int | None = None,
+    cache: bool = True,
+    new_deck_id: bool = False,
 ) -> Report:
-    """Compile the card set at ``root`` into an .apkg and update its lock file."""
+    """Compile the card set at ``root`` into an .apkg and update its lock file. ``output``
+    is the file, or a directory to write ``<deck id>.apkg`` into (default: dist/). A deck
+    id other than the lock's is refused unless ``new_deck_id``."""
     with _without_cycle_collector():
-        return _build(root, output, now, cache)
+        return _build(root, output, now, cache, new_deck_id)
 
 
-def _build(root: Path, output: Path | None, now: int | None, cache: bool) -> Report:
+def _build(
+    root: Path, output: Path | None, now: int | None, cache: bool, new_deck_id: bool
+) -> Report:
     checked = _check(root, cache)
-    report, lock = package(checked, output, now)
-    write_atomically(root / LOCK_FILE, lock.to_json().encode())
+    report, _ = package(checked, output, now, new_deck_id=new_deck_id, write_lock=True)
     return report
 
 
@@ -115,17 +133,31 @@ def package(
     output: Path | None = None,
     now: int | None = None,
     adjust: Adjust | None = None,
+    new_deck_id: bool = False,
+    write_lock: bool = False,
 ) -> tuple[Report, Lock]:
-    """Write the .apkg as ``build`` does, and return the lock it would write, unwritten.
-    ``adjust`` may change a note on its way into the package (the collection layer
-    merges a learner's own tags back in with it)."""
+    """Write the .apkg as ``build`` does, and return the lock of this build: with
+    ``write_lock``, written too (both files or neither); without, left unwritten, as
+    ``plan`` and ``apply`` need. ``adjust`` may change a note on its way into the
+    package (``apply`` merges a learner's own tags back in with it)."""
     card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
-    output = output or Path("dist") / f"{deck.id}.apkg"
+    root = card_set.root
+    output = output_path(output, root, deck.id)
+    warnings = checked.warnings
+    if checked.deck_id_changed:
+        if not new_deck_id:
+            raise CardSetError([replace(checked.deck_id_changed, warning=False)])
+        warnings = [w for w in warnings if w is not checked.deck_id_changed]
+        warnings.append(_new_deck(previous, deck))
+        previous = Lock()
+    lock_path = root / LOCK_FILE
+    epoch = now_from_environment() if now is None else None
     if now is None:
-        now = now_from_environment() or int(time.time())
+        now = int(time.time()) if epoch is None else epoch
+    warnings += _time_warnings(previous, checked.lock_found, now, epoch is not None, lock_path)
 
-    report = Report(card_set, output, warnings=checked.warnings)
+    report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
     notetype = note_type(deck)
     notetype_stamp = Stamp(
         notetype.content_hash, next_mtime(previous.notetype, notetype.content_hash, now)
@@ -134,7 +166,7 @@ def package(
         previous.notetype.hash != notetype.content_hash
     )
 
-    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, notetype_stamp)
+    lock = Lock(deck.name, {c.id: c.name for c in deck.categories}, notetype_stamp, deck_id=deck.id)
     stamped = []
     for r in rendered.cards:
         card = r.card
@@ -149,7 +181,10 @@ def package(
             report.changed.append(card.id)
     report.removed = sorted(set(previous.cards) - set(lock.cards))
 
-    with atomic_writer(output) as out:
+    # Both files are written beside their places first, then both renamed: a build that
+    # fails, or cannot write either one, leaves the package and the lock as they were.
+    files = (output, lock_path) if write_lock else (output,)
+    with atomic_files(*files) as (out, *lock_out):
         write_apkg(
             out,
             output.parent,
@@ -160,8 +195,59 @@ def package(
             [adjust(s) for s in stamp(stamped)] if adjust else stamp(stamped),
             rendered.media,
         )
+        for file in lock_out:
+            file.write(lock.to_json().encode())
     report.size = output.stat().st_size
     return report, lock
+
+
+def _deck_id_changed(previous: Lock, card_set: CardSet) -> Problem | None:
+    deck = card_set.deck
+    if not previous.deck_id or previous.deck_id == deck.id:
+        return None  # a first build, or a version-1 lock, which did not record the id
+    message = (
+        f"deck id changed from '{previous.deck_id}' to '{deck.id}' since the last build: "
+        "every note's identity derives from the deck id, so Anki would import every card "
+        "as a new note, and the review history stays with the old notes. Change the id "
+        "back, or build with --new-deck-id to start a new deck on purpose"
+    )
+    return warning(deck.path, deck.lines.get("id"), message)
+
+
+def _new_deck(previous: Lock, deck: Deck) -> Problem:
+    message = (
+        f"a new deck: its id changed from '{previous.deck_id}' to '{deck.id}', so every card "
+        "is a new note in Anki; the old notes, with their review history, stay where they are"
+    )
+    return warning(deck.path, deck.lines.get("id"), message)
+
+
+def _time_warnings(
+    previous: Lock, lock_found: bool, now: int, from_environment: bool, lock_path: Path
+) -> list[Problem]:
+    """An old SOURCE_DATE_EPOCH is harmless with the lock (changed cards still move past
+    their stored times) but, without it, can stamp cards older than Anki's copies."""
+    if not from_environment:
+        return []
+    where, when = Path("SOURCE_DATE_EPOCH"), _date(now)
+    if not lock_found:
+        message = (
+            f"there is no lock file, so every card is stamped {when}: if an earlier build of "
+            "this deck was stamped later, Anki will skip every note it already has. Restore "
+            f"{lock_path} from version control, or unset SOURCE_DATE_EPOCH"
+        )
+        return [warning(where, None, message)]
+    if previous.newest() > now:
+        message = (
+            f"{when} is older than the last build ({_date(previous.newest())}): changed "
+            "cards are still stamped after their previous times, but new cards get this one"
+        )
+        return [warning(where, None, message)]
+    return []
+
+
+def _date(seconds: int) -> str:
+    return datetime.fromtimestamp(seconds, UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:

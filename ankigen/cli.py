@@ -14,11 +14,12 @@ from typing import TYPE_CHECKING
 import click
 
 from .errors import CardSetError, Problem
+from .interrupt import Interrupted, signals_as_exceptions
 
 if TYPE_CHECKING:
     from .build import Report
 
-CARDS_DIR = click.Path(file_okay=False, path_type=Path)
+CARDS_DIR = click.Path(path_type=Path)  # read_card_set says what is wrong with it
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
@@ -28,9 +29,14 @@ NO_CACHE = click.option(
 
 @contextmanager
 def reported() -> Iterator[None]:
-    """The one place where problems become output and exit code 1."""
+    """The one place where problems become output and exit code 1, and where SIGINT and
+    SIGTERM end a command (cleaning up on the way) with 130 or 143."""
     try:
-        yield
+        with signals_as_exceptions():
+            yield
+    except Interrupted as exc:
+        click.echo(f"interrupted ({exc.name})", err=True)
+        raise SystemExit(exc.exit_code) from None
     except CardSetError as exc:
         for problem in exc.problems:
             click.echo(str(problem), err=True)
@@ -63,25 +69,33 @@ def main() -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
-    help="Where to write the package  [default: dist/<deck id>.apkg]",
+    type=click.Path(path_type=Path),
+    help="The .apkg to write, or a directory to write <deck id>.apkg into, outside "
+    "CARDS_DIR  [default: dist/<deck id>.apkg]",
+)
+@click.option(
+    "--new-deck-id",
+    is_flag=True,
+    help="Build although the deck id differs from the lock's: Anki imports every card as "
+    "a new note, and the old notes keep their review history.",
 )
 @NO_CACHE
-def build(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
+def build(cards_dir: Path, output: Path | None, new_deck_id: bool, no_cache: bool) -> None:
     """Validate CARDS_DIR and compile it into one .apkg.
 
     Also updates CARDS_DIR/ankigen.lock, which keeps each card's modification
-    time between builds: commit it with the cards.
+    time and the deck id between builds: commit it with the cards.
 
     \b
     Example:
       ankigen build                      # cards/ -> dist/<deck id>.apkg
       ankigen build my-cards -o out/my-deck.apkg
+      ankigen build my-cards -o out/     # -> out/<deck id>.apkg
     """
-    from .build import build as run_build
-
     with reported():
-        report = run_build(cards_dir, output, cache=not no_cache)
+        from .build import build as run_build
+
+        report = run_build(cards_dir, output, cache=not no_cache, new_deck_id=new_deck_id)
     _summary(report)
 
 
@@ -95,13 +109,12 @@ def check(cards_dir: Path, no_cache: bool) -> None:
     Example:
       ankigen check cards
     """
-    from .build import check as run_check
-
     with reported():
+        from .build import check as run_check
+
         checked = run_check(cards_dir, cache=not no_cache)
     _warnings(checked.warnings)
-    count = len(checked.card_set.cards)
-    click.echo(f"{cards_dir}: {count} card{'s' * (count != 1)} ok")
+    click.echo(f"{cards_dir}: {_cards(len(checked.card_set.cards))} ok")
 
 
 @main.command()
@@ -124,13 +137,12 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
       ankigen preview                    # cards/ -> dist/preview/index.html
       ankigen preview my-cards -o /tmp/my-preview
     """
-    from .preview.page import preview as run_preview
-
     with reported():
+        from .preview.page import preview as run_preview
+
         report = run_preview(cards_dir, output, cache=not no_cache)
     _warnings(report.warnings)
-    count = len(report.card_set.cards)
-    click.echo(f"wrote {report.index} ({count} card{'s' * (count != 1)})")
+    click.echo(f"wrote {report.index} ({_cards(len(report.card_set.cards))})")
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
@@ -243,31 +255,73 @@ def apply(
         click.echo("nothing to do: the collection already matches the YAML")
 
 
+@main.command()
+@click.argument("directory", default="cards", type=click.Path(path_type=Path))
+def init(directory: Path) -> None:
+    """Start a new card set in DIRECTORY (new or empty): deck.yaml with a deck id of its
+    own, a card file of samples and a README.
+
+    The deck id is the deck's identity in Anki: keep it for good, and never copy it
+    into another card set.
+
+    \b
+    Example:
+      ankigen init                       # ./cards, then: ankigen build
+      ankigen init ~/decks/japanese
+    """
+    with reported():
+        from .source.scaffold import init as run_init
+
+        made = run_init(directory)
+    names = ", ".join(path.name for path in made.files)
+    click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
+    click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
+
+
 def _summary(report: Report) -> None:
+    from .package.lock import LOCK_FILE
+
     deck = report.card_set.deck
     click.echo(deck.name)
     counts = report.counts()
     width = max(len(name) for name, _ in counts)
     for name, count in counts:
         click.echo(f"  {name:<{width}}  {count:>5} card{'s' * (count != 1)}")
-    total = len(report.card_set.cards)
-    first_build = len(report.new) == total and not report.changed and not report.removed
-    click.echo(
-        f"{total} cards: {len(report.new)} new, {len(report.changed)} changed, "
-        f"{len(report.removed)} removed" + (" (first build)" if first_build and total else "")
-    )
-    if not first_build:
+    total = _cards(len(report.card_set.cards))
+    if not report.lock_found:
+        lock = report.card_set.root / LOCK_FILE
+        click.echo(f"{total}, no lock file (first build?): every card gets this build's time")
+        click.echo(
+            f"  if this deck was built before, restore {lock} and rebuild; "
+            "otherwise a re-import updates every note"
+        )
+    else:
+        click.echo(
+            f"{total}: {len(report.new)} new, {len(report.changed)} changed, "
+            f"{len(report.removed)} removed"
+        )
         for label, ids in (("new", report.new), ("changed", report.changed)):
             if ids:
-                click.echo(f"  {label}: {', '.join(ids)}")
+                click.echo(f"  {label}: {_ids(ids)}")
     if report.removed:
-        click.echo(f"  removed: {', '.join(report.removed)}")
+        click.echo(f"  removed: {_ids(report.removed)}")
         search = " or ".join(f'"ID:{card_id}"' for card_id in report.removed)
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
     if report.notetype_changed:
         click.echo("note type (templates or CSS) changed: re-import updates it")
     _warnings(report.warnings)
     click.echo(f"wrote {report.output} ({_size(report.size)})")
+
+
+def _cards(count: int) -> str:
+    return f"{count} card{'s' * (count != 1)}"
+
+
+def _ids(ids: list[str], shown: int = 10) -> str:
+    """Card ids, shortened when there are many: the first few and how many more."""
+    if len(ids) <= shown:
+        return ", ".join(ids)
+    return f"{', '.join(ids[:3])} … (+{len(ids) - 3} more; {len(ids)} in all)"
 
 
 def _warnings(warnings: list[Problem]) -> None:

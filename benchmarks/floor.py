@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 
 import genanki
 
@@ -28,7 +29,12 @@ def main(source: str, output: str) -> None:
         decks[note["deck"]].add_note(
             genanki.Note(model, note["fields"], tags=note["tags"], guid=note["guid"])
         )
-    genanki.Package(list(decks.values())).write_to_file(output)
+    # write_to_file leaves its SQLite database in the temporary directory: give it one of
+    # its own, removed afterwards.
+    with tempfile.TemporaryDirectory() as scratch:
+        tempfile.tempdir = scratch
+        genanki.Package(list(decks.values())).write_to_file(output)
+        tempfile.tempdir = None
 
 
 if __name__ == "__main__":

@@ -1,5 +1,6 @@
 """The benchmark's own parts: the synthetic sets are valid and the floor writes a package."""
 
+import os
 import sqlite3
 import subprocess
 import sys
@@ -41,11 +42,14 @@ def test_edit_one_card_changes_exactly_one_card(tmp_path: Path) -> None:
 def test_the_floor_writes_the_same_notes_with_genanki_alone(tmp_path: Path) -> None:
     synthetic.write_ankigen(tmp_path / "a", 6)
     run.write_floor_notes(tmp_path / "a", tmp_path / "notes.json")
+    (tmp_path / "tmp").mkdir()
     subprocess.run(
         [sys.executable, str(BENCHMARKS / "floor.py"), str(tmp_path / "notes.json"),
          str(tmp_path / "floor.apkg")],
         check=True,
+        env={**os.environ, "TMPDIR": str(tmp_path / "tmp")},
     )  # fmt: skip
+    assert list((tmp_path / "tmp").iterdir()) == [], "genanki's temporary database is removed"
     (tmp_path / "collection.anki2").write_bytes(
         zipfile.ZipFile(tmp_path / "floor.apkg").read("collection.anki2")
     )

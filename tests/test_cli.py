@@ -21,13 +21,39 @@ def test_build_prints_a_summary(write_cards, tmp_path: Path) -> None:
     code, out, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[:4] == [
+    assert lines[:5] == [
         "Test Deck",
         "  Theory      2 cards",
         "  Code        1 card",
-        "3 cards: 3 new, 0 changed, 0 removed (first build)",
+        "3 cards, no lock file (first build?): every card gets this build's time",
+        f"  if this deck was built before, restore {root}/ankigen.lock and rebuild; otherwise "
+        "a re-import updates every note",
     ]
     assert re.fullmatch(rf"wrote {re.escape(str(tmp_path))}/d.apkg \(\d+\.\d KiB\)", lines[-1])
+    code, out, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    assert (code, err) == (0, "") and "3 cards: 0 new, 0 changed, 0 removed\n" in out
+
+
+def test_one_card_is_one_card(write_cards, tmp_path: Path) -> None:
+    root = write_cards(theory=None)
+    run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    code, out, _ = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    assert code == 0 and "\n1 card: 0 new, 0 changed, 0 removed\n" in out
+    assert run("check", str(root))[1] == f"{root}: 1 card ok\n"
+
+
+def test_long_id_lists_are_shortened(write_cards, tmp_path: Path) -> None:
+    root = write_cards(theory=None)
+    run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    cards = "".join(f"  - {{id: gen-{i:04}, question: Q{i}, answer: A}}\n" for i in range(502))
+    write_cards(theory=f"category: theory\ncards:\n{cards}")
+    code, out, _ = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    assert code == 0
+    assert "\n  new: gen-0000, gen-0001, gen-0002 … (+499 more; 502 in all)\n" in out
+    write_cards(theory=f"category: theory\ncards:\n{cards[: cards.index('  - {id: gen-0010')]}")
+    code, out, _ = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    assert "\n  removed: gen-0010, gen-0011, gen-0012 … (+489 more; 492 in all)\n" in out
+    assert '"ID:gen-0010" or "ID:gen-0011"' in out and '"ID:gen-0501"' in out  # all, to act on
 
 
 def test_rebuild_lists_changed_and_removed_ids(write_cards, tmp_path: Path) -> None:
@@ -102,7 +128,84 @@ def test_unwritable_output_is_a_clean_error(write_cards, tmp_path: Path) -> None
     blocker = tmp_path / "file"
     blocker.write_text("")
     code, _, err = run("build", str(root), "-o", str(blocker / "d.apkg"))
-    assert code == 1 and "Traceback" not in err and str(blocker) in err
+    assert (code, err) == (
+        1,
+        f"{blocker}/d.apkg: cannot write: a file is in the way of its directory\n"
+        "1 problem found; nothing written.\n",
+    )
+
+
+def test_a_read_only_directory_is_named_not_the_temporary(
+    write_cards, tmp_path: Path, monkeypatch
+) -> None:
+    root = write_cards()
+    (tmp_path / "ro").mkdir()
+
+    def read_only(dir, prefix, suffix):
+        raise PermissionError(13, "Permission denied", f"{dir}/{prefix}b_iro276{suffix}")
+
+    monkeypatch.setattr("ankigen.atomic.tempfile.mkstemp", read_only)
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("build", str(root), "-o", "ro/deck.apkg")
+    assert (code, err) == (
+        1,
+        "ro/deck.apkg: cannot write: the directory is not writable\n"
+        "1 problem found; nothing written.\n",
+    )
+
+
+def test_output_into_a_directory_or_refused(write_cards, tmp_path: Path, monkeypatch) -> None:
+    root = write_cards()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "out").mkdir()
+    for output in ("out", "out/"):
+        code, out, _ = run("build", "cards", "-o", output)
+        assert code == 0 and "wrote out/test-deck.apkg" in out
+    card_file = (root / "theory.yaml").read_bytes()
+    for output in ("cards/theory.yaml", "cards", "mydeck", "deck.apkg.zip", "collection.apkg"):
+        code, out, err = run("build", "cards", "-o", output)
+        assert (code, out) == (1, ""), output
+        assert err.endswith("1 problem found; nothing written.\n")
+    assert (root / "theory.yaml").read_bytes() == card_file
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "out"]
+    monkeypatch.chdir(root)  # the default, dist/, would be inside the card set
+    code, _, err = run("build", ".")
+    assert code == 1 and err.startswith("dist/test-deck.apkg: is inside the card set")
+
+
+def test_a_new_deck_id_needs_the_option(write_cards, tmp_path: Path) -> None:
+    root = write_cards()
+    run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    deck = (root / "deck.yaml").read_text().replace("id: test-deck", "id: renamed")
+    write_cards(deck=deck)
+    code, _, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
+    assert code == 1 and "deck id changed from 'test-deck' to 'renamed'" in err
+    code, out, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"), "--new-deck-id")
+    assert code == 0 and "3 cards: 3 new, 0 changed, 0 removed" in out
+    assert "warning: a new deck: its id changed" in err
+
+
+def test_no_card_set_is_one_message_and_one_exit_code(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "file").write_text("")
+    (tmp_path / "empty").mkdir()
+    hint = "pass the card set's directory, or start a new one with `ankigen init`"
+    for command in ("check", "build", "preview"):
+        assert run(command)[::2] == (
+            1,
+            f"cards: no card set here (no such directory): {hint}\n"
+            "1 problem found; nothing written.\n",
+        )
+        assert run(command, "file")[::2] == (
+            1,
+            f"file: no card set here (a file, not a directory): {hint}\n"
+            "1 problem found; nothing written.\n",
+        )
+        assert run(command, "empty")[::2] == (
+            1,
+            f"empty: no card set here (the directory has no deck.yaml): {hint}\n"
+            "1 problem found; nothing written.\n",
+        )
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
@@ -111,7 +214,7 @@ def test_usage_errors_exit_2(tmp_path: Path) -> None:
 
 
 def test_help_has_examples_and_version() -> None:
-    for command in ([], ["build"], ["check"], ["preview"]):
+    for command in ([], ["build"], ["check"], ["preview"], ["init"]):
         code, out, _ = run(*command, "--help")
         assert code == 0 and "Example" in out
     code, out, _ = run("--version")

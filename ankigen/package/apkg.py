@@ -23,6 +23,7 @@ from typing import BinaryIO
 
 import genanki
 
+from ..interrupt import deferred
 from ..render import Media, RenderedCard
 from ..source.model import Deck
 from .notetype import NoteType, stable_id
@@ -89,7 +90,9 @@ def write_apkg(
         notes[note.guid] = card
     root.add_model(model)
 
-    with tempfile.TemporaryDirectory(dir=scratch, prefix=".ankigen-") as tmp:
+    with deferred():  # an interrupt then finds it made and cleans it up
+        scratch_dir = tempfile.TemporaryDirectory(dir=scratch, prefix=".ankigen-")
+    with scratch_dir as tmp:
         collection = Path(tmp) / "collection.anki2"
         conn = sqlite3.connect(collection)
         conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to roll back to

@@ -3,20 +3,27 @@
 Anki's importer updates an existing note only when the package's modification
 time is *newer* than the one in the collection. So a card keeps its stored time
 while its content is unchanged, and gets ``max(now, previous + 1)`` when it
-changes. The same goes for the note type (its templates and CSS).
+changes. The same goes for the note type (its templates and CSS). The lock also
+records the deck id, since every GUID derives from it.
+
+The file is versioned JSON. To add something: a field on ``Lock`` (with a default),
+written in ``to_json`` and read in ``_from_data``; bump ``VERSION`` and add an
+upgrade step for the previous version to ``_UPGRADES``.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..errors import CardSetError, Problem
+from ..errors import CardSetError, Problem, warning
 
 LOCK_FILE = "ankigen.lock"
-VERSION = 1
+VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -32,16 +39,23 @@ class Lock:
     categories: dict[str, str] = field(default_factory=dict)  # id -> subdeck name
     notetype: Stamp | None = None
     cards: dict[str, Stamp] = field(default_factory=dict)
+    deck_id: str = ""  # the deck id every GUID derives from ("" from a version-1 lock)
 
     def to_json(self) -> str:
         data = {
             "version": VERSION,
+            "deck_id": self.deck_id,
             "deck": self.deck,
             "categories": self.categories,
             "notetype": _stamp_json(self.notetype) if self.notetype else None,
             "cards": {card_id: _stamp_json(s) for card_id, s in self.cards.items()},
         }
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+    def newest(self) -> int:
+        """The latest time this lock holds (0 if none)."""
+        times = [s.mtime for s in self.cards.values()]
+        return max([*times, self.notetype.mtime if self.notetype else 0])
 
 
 def _stamp_json(stamp: Stamp) -> dict[str, object]:
@@ -51,31 +65,143 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
     return data
 
 
-def read_lock(path: Path) -> Lock:
-    """The previous build's state; an absent lock file means a first build."""
+def _stamp(data: dict[str, Any]) -> Stamp:
+    return Stamp(str(data["hash"]), int(data["mtime"]), str(data.get("category", "")))
+
+
+def _from_data(data: dict[str, Any]) -> Lock:
+    notetype = data.get("notetype")
+    return Lock(
+        deck_id=str(data.get("deck_id", "")),
+        deck=str(data.get("deck", "")),
+        categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
+        notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
+        cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
+    )
+
+
+def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 1 did not record the deck id: the next build records it, without a check.
+    return {**data, "version": 2, "deck_id": ""}
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+
+
+def _parse(text: str) -> Lock:
+    data = json.loads(text)
+    if not isinstance(data, dict):
+        raise ValueError("not a JSON object")
+    version = data.get("version")
+    if isinstance(version, int) and version > VERSION:
+        raise ValueError(f"version {version} is newer than this ankigen reads: upgrade ankigen")
+    while version in _UPGRADES:
+        data = _UPGRADES[version](data)
+        version = data["version"]
+    if version != VERSION:
+        raise ValueError(f"unsupported version {version!r}")
+    return _from_data(data)
+
+
+_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+
+
+def read_lock(path: Path) -> tuple[Lock, list[Problem]]:
+    """The previous build's state, and a warning if it had to be pieced together from a
+    merge conflict. An absent lock file means a first build."""
     if not path.exists():
-        return Lock()
+        return Lock(), []
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if data.get("version") != VERSION:
-            raise ValueError(f"unsupported version {data.get('version')!r}")
-        notetype = data.get("notetype")
-        return Lock(
-            deck=str(data.get("deck", "")),
-            categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
-            notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
-            cards={
-                str(card_id): Stamp(s["hash"], int(s["mtime"]), s.get("category", ""))
-                for card_id, s in data.get("cards", {}).items()
-            },
-        )
-    except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError) as exc:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, str(exc)) from None
+    if _CONFLICT in "\n" + text:
+        return _resolve_conflict(path, text)
+    try:
+        return _parse(text), []
+    except _ERRORS as exc:
+        raise _unreadable(path, str(exc)) from None
+
+
+def _unreadable(path: Path, reason: str) -> CardSetError:
+    message = (
+        f"cannot read the lock file ({reason}); restore it from version control "
+        f"(git checkout {path}). Deleting it works too: the next build then stamps every "
+        "card with the current time, so a re-import updates every note"
+    )
+    return CardSetError([Problem(path, None, message)])
+
+
+# Git's conflict markers start a line: "<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs".
+_CONFLICT = "\n<<<<<<< "
+_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
+
+
+def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
+    """Both sides of a merge conflict, merged so that nothing can be skipped by Anki: a
+    card both sides agree on keeps the later time; one they disagree on is stamped anew."""
+    try:
+        ours, theirs = (_parse(side) for side in _sides("\n" + text))
+    except _ERRORS:
         message = (
-            f"cannot read the lock file ({exc}); restore it from version control. "
-            "Deleting it makes every note look new to this tool, and Anki then skips "
-            "edits to notes it already has until their times pass the old ones"
+            "the lock file has merge conflict markers, and its two sides cannot be read: take "
+            f"either side (git checkout --theirs {path}) and rebuild"
         )
         raise CardSetError([Problem(path, None, message)]) from None
+    merged, differ = _merge(ours.cards, theirs.cards)
+    notetypes, _ = _merge(
+        {"": ours.notetype} if ours.notetype else {},
+        {"": theirs.notetype} if theirs.notetype else {},
+    )
+    lock = Lock(
+        deck_id=ours.deck_id if ours.deck_id == theirs.deck_id else "",
+        deck=ours.deck,
+        categories={**theirs.categories, **ours.categories},
+        notetype=notetypes.get(""),
+        cards=merged,
+    )
+    message = (
+        "merge conflict in the lock file: both sides merged, and the "
+        f"{differ} card{'s' * (differ != 1)} they disagree on will get a new time; "
+        "a build writes the merged lock (then `git add` it)"
+    )
+    return lock, [warning(path, None, message)]
+
+
+def _sides(text: str) -> tuple[str, str]:
+    ours: list[str] = []
+    theirs: list[str] = []
+    state = "both"
+    for line in text.splitlines(keepends=True):
+        marker = next((m for m in _MARKERS if line.startswith(m)), None)
+        if marker == "<<<<<<<" and state == "both":
+            state = "ours"
+        elif marker == "|||||||" and state == "ours":
+            state = "base"
+        elif marker == "=======" and state in ("ours", "base"):
+            state = "theirs"
+        elif marker == ">>>>>>>" and state == "theirs":
+            state = "both"
+        else:
+            if state in ("both", "ours"):
+                ours.append(line)
+            if state in ("both", "theirs"):
+                theirs.append(line)
+    if state != "both":
+        raise ValueError("an unfinished conflict")
+    return "".join(ours), "".join(theirs)
+
+
+def _merge(ours: dict[str, Stamp], theirs: dict[str, Stamp]) -> tuple[dict[str, Stamp], int]:
+    """Every entry of either side; where both have it, the later time, and when their
+    hashes differ an empty hash, which no content has: the next build stamps it anew."""
+    merged = {**theirs, **ours}
+    differ = 0
+    for key in ours.keys() & theirs.keys():
+        a, b = ours[key], theirs[key]
+        differ += a.hash != b.hash
+        merged[key] = Stamp(a.hash if a.hash == b.hash else "", max(a.mtime, b.mtime), a.category)
+    return dict(sorted(merged.items())), differ
 
 
 def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:

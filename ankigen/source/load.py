@@ -7,6 +7,7 @@ loading): a tag such as ``!!python/object`` is an error, never code.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -79,7 +80,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(path, exc)]
+        return None, [_syntax_problem(path, text, exc)]
     except yaml.YAMLError as exc:  # unmarked: rare, e.g. a stream-level reader error
         return None, [Problem(path, None, f"invalid YAML: {exc}")]
     finally:
@@ -89,13 +90,35 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     return data, loader.problems
 
 
-def _syntax_problem(path: Path, exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     problem = exc.problem or "invalid YAML"
     if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
         tag = problem.split("tag", 1)[1].strip(" :'\"").replace("tag:yaml.org,2002:", "!!")
         return Problem(path, line, f"YAML tag '{tag}' is not allowed: card files hold plain data")
+    opened = exc.context_mark
+    if exc.context == "while scanning a quoted scalar" and "end of stream" in problem and opened:
+        quote = _line(text, opened.line)[opened.column : opened.column + 1]
+        quote = f" ({quote})" if quote in ("'", '"') else ""
+        message = f"YAML syntax error: the quote{quote} opened here is never closed"
+        return Problem(path, opened.line + 1, message)
+    if mark and "\t" in _indentation(_line(text, mark.line)):
+        message = "YAML syntax error: a tab in the indentation (YAML indents with spaces only)"
+        return Problem(path, line, message)
     if exc.context and exc.context not in problem:
         problem = f"{exc.context}, {problem}"
     return Problem(path, line, f"YAML syntax error: {problem}")
+
+
+def _line(text: str, number: int) -> str:
+    """Line ``number`` (from 0), counted as YAML counts them."""
+    lines = _LINE_BREAK.split(text)
+    return lines[number] if 0 <= number < len(lines) else ""
+
+
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _indentation(line: str) -> str:
+    return line[: len(line) - len(line.lstrip(" \t"))]

@@ -12,6 +12,7 @@ LEVELS = ("basic", "intermediate", "advanced")
 class Category:
     id: str
     name: str
+    line: int = field(default=0, compare=False)  # in deck.yaml
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,7 @@ class Deck:
     tag_root: str
     categories: tuple[Category, ...]
     path: Path
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # by key
 
 
 @dataclass(frozen=True)

@@ -2,20 +2,24 @@
 
 Layout of a card set directory: ``deck.yaml`` (the deck and its categories),
 an optional ``sources.yaml`` (articles and their question ids) and any number
-of other ``*.yaml`` files, each holding the cards of one category.
+of other ``*.yaml`` files, here or in subdirectories (see files.py), each holding
+the cards of one category.
 """
 
 from __future__ import annotations
 
+import datetime
 import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from ..errors import CardSetError, Problem
+from ..errors import CardSetError, Problem, split, warning
+from .files import yaml_files
 from .load import LineDict, read_yaml
 from .model import LEVELS, Article, Card, CardSet, Category, Deck, Question, Reading
+from .names import name_problem, same_name
 
 DECK_FILE = "deck.yaml"
 SOURCES_FILE = "sources.yaml"
@@ -34,10 +38,11 @@ READING_KEYS = ("title", "url")
 
 
 def load_card_set(root: Path) -> CardSet:
-    """Read and check a whole card set; raise CardSetError with every problem found."""
+    """Read and check a whole card set; raise CardSetError with every error found."""
     card_set, problems = read_card_set(root)
-    if problems or card_set is None:
-        raise CardSetError(problems)
+    errors, _ = split(problems)
+    if errors or card_set is None:
+        raise CardSetError(errors)
     return card_set
 
 
@@ -45,25 +50,27 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     """Read a card set and every problem in it. The set (None without a usable deck.yaml)
     keeps only cards of known categories, citing known sources, so that later stages
     can look for their own problems even in a set that has some already."""
-    if not (root / DECK_FILE).is_file():
-        what = "is not a directory" if not root.is_dir() else f"has no {DECK_FILE}"
-        return None, [Problem(root, None, f"card set {what}")]
+    if not root.is_dir() or not (root / DECK_FILE).is_file():
+        return None, [_no_card_set(root)]
     problems: list[Problem] = []
-    deck = _deck(root / DECK_FILE, problems)
+    files = yaml_files(root, problems)  # those inside the set: a link out is a problem
+    deck_path, sources_path = root / DECK_FILE, root / SOURCES_FILE
+    deck = _deck(deck_path, problems) if deck_path in files else None
     articles: dict[str, Article] = {}
     questions: dict[str, Question] | None = None
-    if (root / SOURCES_FILE).exists():
-        articles, questions = _sources(root / SOURCES_FILE, problems)
-    card_files = sorted(
-        p for p in [*root.glob("*.yaml"), *root.glob("*.yml")]
-        if p.name not in (DECK_FILE, SOURCES_FILE)
-    )  # fmt: skip
+    if sources_path in files:
+        articles, questions = _sources(sources_path, problems)
+    card_files = [p for p in files if p not in (deck_path, sources_path)]
     cards: list[Card] = []
     for path in card_files:
         cards += _card_file(path, deck, questions, problems)
     _check_unique_ids(cards, problems)
     if deck is None:
         return None, problems
+    for category in deck.categories:
+        if category.id and not any(card.category == category.id for card in cards):
+            message = f"category '{category.id}' has no cards: Anki would show an empty subdeck"
+            problems.append(warning(deck.path, category.line, message))
     order = {c.id: i for i, c in enumerate(deck.categories)}
     known = questions or {}
     usable = sorted(
@@ -77,6 +84,17 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
         key=lambda card: order[card.category],  # stable: file order within a category
     )
     return CardSet(root, deck, articles, questions or {}, tuple(usable)), problems
+
+
+def _no_card_set(root: Path) -> Problem:
+    if not root.exists():
+        why = "no such directory"
+    elif not root.is_dir():
+        why = "a file, not a directory"
+    else:
+        why = f"the directory has no {DECK_FILE}"
+    hint = "pass the card set's directory, or start a new one with `ankigen init`"
+    return Problem(root, None, f"no card set here ({why}): {hint}")
 
 
 class _Keys:
@@ -155,7 +173,11 @@ def _kind(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
     if isinstance(value, str):
-        return "empty text"
+        return "text" if value.strip() else "empty text"
+    if value is None:
+        return "an empty value"
+    if isinstance(value, datetime.date):
+        return "a date"
     return f"a {type(value).__name__}"
 
 
@@ -180,6 +202,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
         return None
     keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
     name = keys.text("name", required=True)
+    if name.strip() and (problem := name_problem(name, "deck name")):
+        keys.problem("name", problem)
     deck_id = keys.ident("id")
     tag_root = keys.text("tag_root") or deck_id
     if "tag_root" in data and re.search(r"\s", tag_root):
@@ -187,16 +211,28 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     categories: list[Category] = []
     for entry in keys.mappings("categories", required=True):
         cat = _Keys(entry, path, "category", CATEGORY_KEYS, problems)
-        category = Category(cat.ident("id"), cat.text("name", required=True))
+        category = Category(cat.ident("id"), cat.text("name", required=True), entry.line)
         if "::" in category.name:
             cat.problem("name", f"category name '{category.name}' may not contain '::'")
+        elif category.name.strip() and (problem := name_problem(category.name, "category name")):
+            cat.problem("name", problem)
         if any(c.id == category.id for c in categories):
             cat.problem("id", f"duplicate category id '{category.id}'")
+        key = same_name(category.name)
+        same = [c for c in categories if c.name.strip() and same_name(c.name) == key]
+        if same and category.name.strip():
+            cat.problem(
+                "name",
+                f"category name '{category.name}' is the name of category '{same[0].id}' "
+                f"(line {same[0].line}) too: Anki matches deck names ignoring case, and "
+                "would rename one of them with a trailing '_'",
+            )
         categories.append(category)
     if not categories and "categories" in data and isinstance(data["categories"], list):
         keys.problem("categories", "deck.yaml lists no categories")
     description = keys.text("description")
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path)
+    lines = dict(data.key_lines)
+    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines)
 
 
 def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:

@@ -1,4 +1,5 @@
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -21,30 +22,118 @@ def test_next_mtime(previous, content, now, expected) -> None:
     assert next_mtime(previous, content, now) == expected
 
 
+LOCK = Lock(
+    "Deck",
+    {"b": "B", "a": "A"},
+    Stamp("n", 1),
+    {"z": Stamp("1", 2, "b"), "y": Stamp("2", 3)},
+    deck_id="deck",
+)
+
+
 def test_lock_round_trips_with_sorted_keys(tmp_path: Path) -> None:
-    lock = Lock(
-        "Deck", {"b": "B", "a": "A"}, Stamp("n", 1), {"z": Stamp("1", 2, "b"), "y": Stamp("2", 3)}
-    )
     path = tmp_path / "ankigen.lock"
-    path.write_text(lock.to_json())
-    assert read_lock(path) == lock
+    path.write_text(LOCK.to_json())
+    assert read_lock(path) == (LOCK, [])
     data = json.loads(path.read_text())
     assert (list(data["categories"]), list(data["cards"])) == (["a", "b"], ["y", "z"])
-    assert list(data) == sorted(data) and data["version"] == 1
+    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (2, "deck")
+
+
+def test_a_version_1_lock_reads_without_a_deck_id(tmp_path: Path) -> None:
+    data = json.loads(LOCK.to_json())
+    del data["deck_id"]
+    path = tmp_path / "ankigen.lock"
+    path.write_text(json.dumps({**data, "version": 1}))
+    assert read_lock(path) == (replace(LOCK, deck_id=""), [])
 
 
 def test_absent_lock_means_first_build(tmp_path: Path) -> None:
-    assert read_lock(tmp_path / "ankigen.lock") == Lock()
+    assert read_lock(tmp_path / "ankigen.lock") == (Lock(), [])
 
 
 @pytest.mark.parametrize(
-    "text", ["{", "[]", '{"version": 2}', '{"version": 1, "cards": {"a": {"mtime": 1}}}']
+    ("text", "reason"),
+    [
+        ("{", "Expecting property name"),
+        ("[]", "not a JSON object"),
+        ('{"version": 0}', "unsupported version 0"),
+        ('{"version": 3}', "version 3 is newer than this ankigen reads: upgrade ankigen"),
+        ('{"version": 1, "cards": {"a": {"mtime": 1}}}', "'hash'"),
+        (b"\xff", "can't decode byte 0xff"),
+    ],
 )
-def test_corrupt_lock_is_a_clear_problem(tmp_path: Path, text: str) -> None:
+def test_corrupt_lock_is_a_clear_problem(tmp_path: Path, text: str | bytes, reason: str) -> None:
     path = tmp_path / "ankigen.lock"
-    path.write_text(text)
-    with pytest.raises(CardSetError, match=r"ankigen.lock: cannot read the lock file"):
+    path.write_bytes(text if isinstance(text, bytes) else text.encode())
+    with pytest.raises(CardSetError) as info:
         read_lock(path)
+    (problem,) = info.value.problems
+    assert str(problem).startswith(f"{path}: cannot read the lock file (")
+    assert reason in str(problem)
+    # What the README says of a lost lock: harmless, every note is updated.
+    assert str(problem).endswith(
+        f"restore it from version control (git checkout {path}). Deleting it works too: the "
+        "next build then stamps every card with the current time, so a re-import updates "
+        "every note"
+    )
+
+
+def _conflicted(ours: Lock, theirs: Lock, base: Lock | None = None) -> str:
+    """The lock file as git leaves it after a conflicting merge (diff3 style with a base)."""
+    import difflib
+
+    a, b = ours.to_json().splitlines(True), theirs.to_json().splitlines(True)
+    out: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b).get_opcodes():
+        if tag == "equal":
+            out += a[i1:i2]
+        else:
+            out += ["<<<<<<< HEAD\n", *a[i1:i2]]
+            if base is not None:
+                out += ["||||||| base\n", *base.to_json().splitlines(True)[1:2]]
+            out += ["=======\n", *b[j1:j2], ">>>>>>> feature\n"]
+    return "".join(out)
+
+
+@pytest.mark.parametrize("with_base", [False, True])
+def test_a_merge_conflict_is_resolved_so_that_anki_skips_nothing(
+    tmp_path: Path, with_base: bool
+) -> None:
+    ours = Lock("Deck", {"a": "A"}, Stamp("n", 5), deck_id="deck", cards={
+        "same": Stamp("s", 10, "a"), "edited": Stamp("x", 30, "a"), "mine": Stamp("m", 7, "a"),
+    })  # fmt: skip
+    theirs = Lock("Deck", {"a": "A"}, Stamp("n2", 9), deck_id="deck", cards={
+        "same": Stamp("s", 12, "a"), "edited": Stamp("y", 20, "a"), "yours": Stamp("t", 8, "a"),
+    })  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(_conflicted(ours, theirs, ours if with_base else None))
+    assert "<<<<<<< HEAD" in path.read_text()
+    lock, problems = read_lock(path)
+    assert lock.cards == {
+        "edited": Stamp("", 30, "a"),  # sides disagree: no content matches, so stamped anew
+        "mine": Stamp("m", 7, "a"),
+        "same": Stamp("s", 12, "a"),  # the later of the two times
+        "yours": Stamp("t", 8, "a"),
+    }
+    assert (lock.notetype, lock.deck_id) == (Stamp("", 9), "deck")
+    assert [str(p) for p in problems] == [
+        f"{path}: warning: merge conflict in the lock file: both sides merged, and the 1 card "
+        "they disagree on will get a new time; a build writes the merged lock (then `git add` it)"
+    ]
+    # Whichever side the collection last saw, the next stamp is newer than both.
+    assert next_mtime(lock.cards["edited"], "y", now=25) == 31
+
+
+def test_a_conflict_that_cannot_be_read_says_to_take_either_side(tmp_path: Path) -> None:
+    path = tmp_path / "ankigen.lock"
+    path.write_text('{\n<<<<<<< HEAD\n "version": 2,\n=======\n "version":\n>>>>>>> x\n}\n')
+    with pytest.raises(CardSetError) as info:
+        read_lock(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}: the lock file has merge conflict markers, and its two sides cannot be read: "
+        f"take either side (git checkout --theirs {path}) and rebuild"
+    ]
 
 
 def test_source_date_epoch(monkeypatch) -> None:

@@ -77,3 +77,50 @@ def test_a_crashed_worker_falls_back_to_one_process(many_cards: Path, monkeypatc
 def test_small_sets_are_rendered_in_one_process(many_cards: Path) -> None:
     card_set = load_card_set(many_cards)
     assert parallel.render_in_parallel(card_set, ["a", "b"], 8) == {}
+
+
+_STOPPED_WHILE_WAITING = """
+import signal, sys, time
+from pathlib import Path
+
+from ankigen.interrupt import Interrupted
+from ankigen.render import parallel
+from ankigen.source.validate import load_card_set
+
+
+def slow(*args):
+    time.sleep(60)
+
+
+def stop(signum, frame):
+    raise Interrupted(signum)
+
+
+parallel._render = slow  # the forked workers find it there too
+parallel.MIN_TEXTS_PER_WORKER = 1
+card_set = load_card_set(Path(sys.argv[1]))
+texts = [f"{i} " + "word " * 100_000 for i in range(64)]  # each far larger than a pipe holds
+signal.signal(signal.SIGALRM, stop)
+signal.setitimer(signal.ITIMER_REAL, 1.0)
+try:
+    parallel.render_in_parallel(card_set, texts, 2)
+except Interrupted:
+    print("interrupted", flush=True)
+"""
+
+
+def test_stopping_while_workers_run_ends_the_process(many_cards: Path, tmp_path: Path) -> None:
+    """An interrupt while the main process waits for its workers: they are killed, and the
+    process exits at once, with nothing left waiting on a pipe no worker reads."""
+    import subprocess
+    import sys
+    import time
+
+    script = tmp_path / "stop.py"
+    script.write_text(_STOPPED_WHILE_WAITING)
+    start = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, str(script), str(many_cards)], capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode, done.stdout, done.stderr) == (0, "interrupted\n", "")
+    assert time.monotonic() - start < 8

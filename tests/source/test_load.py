@@ -36,8 +36,16 @@ def test_mappings_know_their_lines(tmp_path: Path) -> None:
         ("x:\n  - {k: 1, k: 2}\n", "2: duplicate key 'k' (first at line 2)"),
         ("a: [1, 2\nb: 3\n", "2: YAML syntax error: while parsing a flow sequence, "
          "did not find expected ',' or ']'"),
-        ("a:\n\t- b\n", "2: YAML syntax error: while scanning for the next token, "
-         "found character that cannot start any token"),
+        ("a:\n\t- b\n", "2: YAML syntax error: a tab in the indentation (YAML indents with "
+         "spaces only)"),
+        ("cards:\n  - id: a\n\tquestion: q\n", "3: YAML syntax error: a tab in the indentation "
+         "(YAML indents with spaces only)"),
+        ("a: |\n  x\n\ty\n", "3: YAML syntax error: a tab in the indentation (YAML indents "
+         "with spaces only)"),
+        ("a: 1\nb: \"x\ny\n\nc: 2\n", "2: YAML syntax error: the quote (\") opened here is never "
+         "closed"),
+        ("cards:\n  - id: a\n    question: 'What\n    answer: b\n",
+         "3: YAML syntax error: the quote (') opened here is never closed"),
         ("a: !!python/object/apply:os.system [ls]\n",
          "1: YAML tag '!!python/object/apply:os.system' is not allowed: card files hold plain data"),
         ("a: !custom x\n", "1: YAML tag '!custom' is not allowed: card files hold plain data"),
@@ -50,6 +58,11 @@ def test_mappings_know_their_lines(tmp_path: Path) -> None:
 def test_problems_carry_their_line(tmp_path: Path, text: str | bytes, expected: str) -> None:
     _, problems = _read(tmp_path, text)
     assert problems == [expected]
+
+
+def test_tabs_inside_text_are_content(tmp_path: Path) -> None:
+    data, problems = _read(tmp_path, "a: |\n  x\n  \ty\nb: 'c\td'\n")
+    assert (data, problems) == ({"a": "x\n\ty\n", "b": "c\td"}, [])
 
 
 def test_an_unreadable_file_is_a_problem(tmp_path: Path) -> None:

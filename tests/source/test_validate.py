@@ -3,7 +3,7 @@ from pathlib import Path
 import pytest
 
 from ankigen.errors import CardSetError
-from ankigen.source.validate import load_card_set
+from ankigen.source.validate import load_card_set, read_card_set
 
 from ..conftest import CODE, DECK, THEORY
 
@@ -51,7 +51,13 @@ def test_the_sample_set_loads(write_cards) -> None:
         ("  - id: a\n    question: Q\n    answer: A\n    sources: [art-q9]\n",
          "theory.yaml:6: card 'a': unknown source 'art-q9'"),
         ("  - id: a\n    question: Q\n    answer: A\n    sources: art-q1\n",
+         "theory.yaml:6: card 'a': sources must be a list, not text"),
+        ("  - id: a\n    question: Q\n    answer: A\n    sources: ''\n",
          "theory.yaml:6: card 'a': sources must be a list, not empty text"),
+        ("  - id: a\n    question: Q\n    answer: A\n    tags: [~]\n",
+         "theory.yaml:6: card 'a': every entry of tags must be text, not an empty value"),
+        ("  - id: a\n    question: Q\n    answer: 2024-01-31\n",
+         "theory.yaml:5: card 'a': answer must be text, not a date (put it in quotes)"),
         ("  - id: a\n    question: Q\n    answer: A\n    tags: [1]\n",
          "theory.yaml:6: card 'a': every entry of tags must be text, not a number"),
         ("  - id: a\n    question: Q\n    answer: A\n    reading: [x]\n",
@@ -86,6 +92,37 @@ def test_problem_is_reported_with_its_line(write_cards, card: str, expected: str
          ["deck.yaml:6: duplicate category id 'theory'", "code.yaml:1: unknown category 'code' "
           "(deck.yaml has: theory, theory)"]),
         ({"deck": DECK + "colour: red\n"}, ["deck.yaml:7: unknown key 'colour' in deck.yaml"]),
+        ({"deck": DECK.replace("{id: code, name: Code}", "{id: code, name: Theory}")},
+         ["deck.yaml:6: category name 'Theory' is the name of category 'theory' (line 5) too: "
+          "Anki matches deck names ignoring case, and would rename one of them with a "
+          "trailing '_'"]),
+        ({"deck": DECK.replace("{id: code, name: Code}", "{id: code, name: THEORY}")},
+         ["deck.yaml:6: category name 'THEORY' is the name of category 'theory' (line 5) too: "
+          "Anki matches deck names ignoring case, and would rename one of them with a "
+          "trailing '_'"]),
+        ({"deck": DECK.replace("name: Code", "name: ' Code '")},
+         ["deck.yaml:6: category name ' Code ' has spaces or ':' at the start or end: Anki "
+          "would make it 'Code'"]),
+        ({"deck": DECK.replace("name: Code", "name: '  '")},
+         ["deck.yaml:6: category has an empty name"]),
+        ({"deck": DECK.replace("name: Code", "name: 'Code:'")},
+         ["deck.yaml:6: category name 'Code:' has spaces or ':' at the start or end: Anki "
+          "would make it 'Code'"]),
+        ({"deck": DECK.replace("name: Code", 'name: "Co\\tde"')},
+         ["deck.yaml:6: category name 'Co\\tde' has a control character (such as a tab or a "
+          "line break): Anki would make it 'Code'"]),
+        ({"deck": DECK.replace("name: Code", 'name: "Cafe\\u0301"')},
+         ["deck.yaml:6: category name 'Cafe\u0301' has characters not in Unicode NFC form: "
+          "Anki would make it 'Caf\u00e9'"]),
+        ({"deck": DECK.replace("name: Test Deck", "name: 'Lang:: ::X'")},
+         ["deck.yaml:1: deck name 'Lang:: ::X' has an empty part between '::': Anki would "
+          "make it 'Lang::blank::X'"]),
+        ({"deck": DECK.replace("name: Test Deck", "name: 'Lang::'")},
+         ["deck.yaml:1: deck name 'Lang::' has an empty part between '::': Anki would make "
+          "it 'Lang::blank'"]),
+        ({"deck": DECK.replace("name: Test Deck", "name: 'Languages :: Japanese'")},
+         ["deck.yaml:1: deck name 'Languages :: Japanese' has spaces or ':' at the start or "
+          "end of a part: Anki would make it 'Languages::Japanese'"]),
         ({"sources": None},
          ["theory.yaml:10: card 'alpha' cites 'art-q1' but there is no sources.yaml",
           "theory.yaml:10: card 'alpha' cites 'art-q2' but there is no sources.yaml",
@@ -119,13 +156,86 @@ def test_every_problem_is_reported_at_once(write_cards) -> None:
 
 
 def test_a_missing_directory_or_deck_file_is_one_problem(tmp_path: Path) -> None:
-    with pytest.raises(CardSetError, match="card set is not a directory"):
-        load_card_set(tmp_path / "nope")
-    with pytest.raises(CardSetError, match=r"card set has no deck\.yaml"):
-        load_card_set(tmp_path)
+    (tmp_path / "file").write_text("")
+    for path, why in [
+        (tmp_path / "nope", "no such directory"),
+        (tmp_path / "file", "a file, not a directory"),
+        (tmp_path, "the directory has no deck.yaml"),
+    ]:
+        with pytest.raises(CardSetError) as info:
+            load_card_set(path)
+        assert [str(p) for p in info.value.problems] == [
+            f"{path}: no card set here ({why}): pass the card set's directory, or start a new "
+            "one with `ankigen init`"
+        ]
 
 
 def test_yml_files_are_card_files_too(write_cards) -> None:
     root = write_cards()
     (root / "extra.yml").write_text(THEORY.replace("alpha", "delta").replace("beta", "epsilon"))
     assert len(load_card_set(root).cards) == 5
+
+
+def test_deck_names_anki_keeps_as_written_are_accepted(write_cards) -> None:
+    deck = DECK.replace("name: Test Deck", "name: 'Languages::日本語 (N5): kana'")
+    root = write_cards(deck=deck.replace("name: Code", "name: 'C++ & Rust: a:b'"))
+    assert load_card_set(root).deck.name == "Languages::日本語 (N5): kana"
+
+
+def test_an_empty_category_is_a_warning(write_cards) -> None:
+    root = write_cards(code=None)
+    card_set, problems = read_card_set(root)
+    assert card_set is not None and [str(p) for p in problems] == [
+        f"{root}/deck.yaml:6: warning: category 'code' has no cards: Anki would show an empty "
+        "subdeck"
+    ]
+
+
+def test_subdirectories_hold_card_files_too(write_cards) -> None:
+    root = write_cards(code=None)
+    (root / "more" / "deeper").mkdir(parents=True)
+    (root / "more" / "deeper" / "code.yaml").write_text(CODE)
+    (root / "more" / "extra.yml").write_text(CODE.replace("gamma", "delta"))
+    for hidden in (root / ".git", root / "more" / ".cache"):  # never read
+        hidden.mkdir()
+        (hidden / "x.yaml").write_text("not: [a card file")
+    (root / ".#theory.yaml").symlink_to("nobody@host.1234")  # an editor's lock file
+    card_set = load_card_set(root)
+    assert [c.id for c in card_set.cards] == ["alpha", "beta", "gamma", "delta"]
+    assert card_set.cards[2].path == root / "more" / "deeper" / "code.yaml"
+
+
+def test_links_inside_the_set_are_read_once_and_links_out_are_refused(
+    write_cards, tmp_path: Path
+) -> None:
+    root = write_cards(code=None)
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "code.yaml").write_text(CODE)
+    (root / "code.yaml").symlink_to(outside / "code.yaml")
+    (root / "linked-dir").symlink_to(outside)
+    (root / "sub").mkdir()
+    (root / "sub" / "again").symlink_to(root)  # inside: its files are read where they are
+    assert _problems(root) == [
+        f"code.yaml: is a link to a file outside the card set ({outside}/code.yaml): a card "
+        "set reads only its own files, so copy the file in instead",
+        f"linked-dir: is a link to a directory outside the card set ({outside}): a card set "
+        "reads only its own files, so copy the directory in instead",
+    ]
+    (root / "code.yaml").unlink()
+    (root / "linked-dir").unlink()
+    (root / "sub" / "code.yaml").write_text(CODE)
+    (root / "code.yaml").symlink_to(root / "sub" / "code.yaml")
+    with pytest.raises(CardSetError, match="duplicate card id 'gamma'"):
+        load_card_set(root)  # the same file twice: read once through the link, once as is
+
+
+def test_a_deck_file_linked_from_outside_is_refused(write_cards, tmp_path: Path) -> None:
+    root = write_cards()
+    (tmp_path / "deck.yaml").write_text(DECK)
+    (root / "deck.yaml").unlink()
+    (root / "deck.yaml").symlink_to(tmp_path / "deck.yaml")
+    assert _problems(root) == [
+        f"deck.yaml: is a link to a file outside the card set ({tmp_path}/deck.yaml): a card "
+        "set reads only its own files, so copy the file in instead"
+    ]
