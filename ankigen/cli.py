@@ -79,8 +79,16 @@ def main() -> None:
     help="Build although the deck id differs from the lock's: Anki imports every card as "
     "a new note, and the old notes keep their review history.",
 )
+@click.option(
+    "--change-note-type",
+    is_flag=True,
+    help="Build although the note type's fields or templates change: Anki then ignores "
+    "updates to the notes learners have unless they merge note types.",
+)
 @NO_CACHE
-def build(cards_dir: Path, output: Path | None, new_deck_id: bool, no_cache: bool) -> None:
+def build(
+    cards_dir: Path, output: Path | None, new_deck_id: bool, change_note_type: bool, no_cache: bool
+) -> None:
     """Validate CARDS_DIR and compile it into one .apkg.
 
     Also updates CARDS_DIR/ankigen.lock, which keeps each card's modification
@@ -95,7 +103,13 @@ def build(cards_dir: Path, output: Path | None, new_deck_id: bool, no_cache: boo
     with reported():
         from .build import build as run_build
 
-        report = run_build(cards_dir, output, cache=not no_cache, new_deck_id=new_deck_id)
+        report = run_build(
+            cards_dir,
+            output,
+            cache=not no_cache,
+            new_deck_id=new_deck_id,
+            change_note_type=change_note_type,
+        )
     _summary(report)
 
 
@@ -303,10 +317,21 @@ def _summary(report: Report) -> None:
         for label, ids in (("new", report.new), ("changed", report.changed)):
             if ids:
                 click.echo(f"  {label}: {_ids(ids)}")
+    for old, new in report.renamed:
+        click.echo(f"  renamed: {old} -> {new} (the same note in Anki: its history stays)")
+    if report.restored:
+        click.echo(f"  restored: {_ids(report.restored)}")
     if report.removed:
         click.echo(f"  removed: {_ids(report.removed)}")
         search = " or ".join(f'"ID:{card_id}"' for card_id in report.removed)
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
+    if report.removed or report.removed_earlier:
+        earlier = len(report.removed_earlier)
+        if earlier:
+            click.echo(f"  the lock remembers {_cards(earlier)} removed by earlier builds")
+        click.echo(
+            "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
+        )
     if report.notetype_changed:
         click.echo("note type (templates or CSS) changed: re-import updates it")
     _warnings(report.warnings)

@@ -18,8 +18,7 @@ from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE
-from .plan import Plan, plan_checked
-from .snapshot import NoteState
+from .plan import Plan, learners_tags, plan_checked
 from .target import (
     IN_USE,
     Target,
@@ -124,8 +123,10 @@ def _refusals(
 
 def _work(result: Plan) -> bool:
     """Whether apply has anything to do: the import changes the collection (Anki leaves
-    its modification time alone when it does not), or cards move, or notes go."""
-    return result.after.modified != result.before.modified or bool(result.moves or result.deletions)
+    its modification time alone when it does not), notes the importer skips are to be
+    updated, cards move, or notes go."""
+    changed = result.after.modified != result.before.modified
+    return changed or bool(result.stale or result.moves or result.deletions)
 
 
 def _import(
@@ -136,31 +137,27 @@ def _import(
     now: int | None,
     merge_notetypes: bool,
 ) -> None:
-    """The same package, except that an updated note keeps the tags the learner added:
-    the importer replaces a note's tags with the package's (and keeps the package's
-    mtime), so they go into the package."""
+    """The same package, except that an updated note keeps the tags the learner added
+    (the importer replaces a note's tags with the package's, and keeps the package's
+    time), and that a note changed in Anki after its version was built is stamped just
+    newer than that change, so that the importer takes it."""
     deck = checked.card_set.deck
-    updated = {c.name for c in result.changes if c.kind in ("updated", "conflict")}
-    keep: dict[str, tuple[str, ...]] = {}
-    for card_id in updated:
-        before = result.before.notes.get(guid(deck, card_id))
-        if before is not None:
-            keep[card_id] = _learner_tags(before, deck.tag_root)
+    updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
+    keep: dict[str, list[str]] = {}
+    for card in checked.card_set.cards:
+        before = result.before.notes.get(guid(deck, card.first_id))
+        if card.id in updated and before is not None:
+            keep[card.id] = learners_tags(before.tags, deck.tag_root)
 
     def merged(card: Stamped) -> Stamped:
-        extra = keep.get(card.rendered.card.id, ())
-        if not extra:
-            return card
+        card_id = card.rendered.card.id
+        extra = keep.get(card_id, [])
         tags = (*card.rendered.tags, *(t for t in extra if t not in card.rendered.tags))
-        return replace(card, rendered=replace(card.rendered, tags=tags))
+        mtime = max(card.mtime, result.stale.get(card_id, 0) + 1)
+        return replace(card, rendered=replace(card.rendered, tags=tags), mtime=mtime)
 
-    package(checked, path, now, merged)
+    package(checked, path, now, merged, change_note_type=True)
     import_package(col, path, merge_notetypes)
-
-
-def _learner_tags(note: NoteState, tag_root: str) -> tuple[str, ...]:
-    prefix = f"{tag_root}::".casefold()
-    return tuple(t for t in note.tags if not t.casefold().startswith(prefix))
 
 
 def _move(col: Collection, result: Plan) -> None:

@@ -25,6 +25,7 @@ from ..errors import CardSetError, Problem
 from ..package.apkg import guid
 from ..package.lock import Lock
 from ..package.notetype import stable_id
+from ..package.stamps import fields_digest
 from ..render import FIELDS, RenderedCard
 from ..source.model import Card
 from .snapshot import NoteState, Snapshot, nfc, snapshot
@@ -46,12 +47,12 @@ if TYPE_CHECKING:
 NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 
 # Each card is in exactly one of these ...
-STATES = ("new", "updated", "unchanged", "edited", "conflict", "refused")
+STATES = ("new", "updated", "unchanged", "edited", "conflict", "skipped", "refused")
 # ... and may also be in these; "removed" and "media" are about notes and files not in the YAML.
 EXTRAS = ("tags", "subdeck", "removed", "media")
 # What makes ``plan`` exit 1: after the import, the collection would not match the
 # YAML, or something of the learner's would be lost.
-SURPRISES = ("conflict", "refused", "tags", "subdeck", "removed")
+SURPRISES = ("conflict", "skipped", "refused", "tags", "subdeck", "removed")
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,7 @@ class Plan:
     full_sync: bool = False  # the import changes the schema stamp
     moves: dict[str, list[int]] = field(default_factory=dict)  # subdeck -> Anki card ids
     deletions: list[int] = field(default_factory=list)  # Anki note ids
+    stale: dict[str, int] = field(default_factory=dict)  # card id -> time: skipped notes
     subdecks: set[str] = field(default_factory=set)  # the deck's current decks, by name
 
     def group(self, kind: str) -> list[Change]:
@@ -108,7 +110,8 @@ def plan_checked(
     card_set = checked.card_set
     deck = card_set.deck
     package_path = scratch / f"{deck.id}.apkg"
-    _, lock = package(checked, package_path, now)
+    # A changed note type is announced here rather than refused as by build.
+    _, lock = package(checked, package_path, now, change_note_type=True)
     held = target.kind == "collection" and in_use(target.path)
     copy = copy_collection(target, scratch / "collection", [m.name for m in checked.rendered.media])
     schema = schema_version(copy, target.path)
@@ -119,7 +122,7 @@ def plan_checked(
         )
         raise CardSetError([Problem(target.path, None, message)])
 
-    guids = {c.id: guid(deck, c.id) for c in card_set.cards}
+    guids = {c.id: guid(deck, c.first_id) for c in card_set.cards}
     notetype_id = stable_id(deck.id, "notetype")
     col = Collection(str(copy))
     try:
@@ -142,24 +145,27 @@ def plan_checked(
     roots = {deck.name, checked.lock.deck} - {""}
     result.subdecks = {deck.name} | {f"{deck.name}::{c.name}" for c in deck.categories}
     for card in card_set.cards:
-        stamps = {s.mtime for s in (lock.cards.get(card.id), checked.lock.cards.get(card.id)) if s}
+        known = _versions(card, lock, checked.lock)
         result.changes += _card_changes(
             card,
             rendered[card.id],
             before.notes.get(guids[card.id]),
             after.notes.get(guids[card.id]),
-            stamps,
+            known,
             card.id in refused,
             f"{deck.name}::{card_set.category(card.category).name}",
             roots,
             deck.tag_root,
-            result.moves,
+            result,
         )
-    removed = _removed(before, set(guids), lambda card_id: guid(deck, card_id))
+    tombstones = {**checked.lock.removed, **lock.removed}
+    known = {guid(deck, s.first or card_id): s.removed for card_id, s in tombstones.items()}
+    removed = _removed(before, set(guids.values()), known, lambda card_id: guid(deck, card_id))
     result.deletions = [note.id for note in removed]
-    result.changes += [
-        Change("removed", n.card_id, "", (f'Browser search: "ID:{n.card_id}"',)) for n in removed
-    ]
+    for n in removed:
+        when = f"on {known[n.guid]}, " if known.get(n.guid) else ""
+        search = f'{when}Browser search: "ID:{n.card_id}"'
+        result.changes.append(Change("removed", n.card_id, "", (search,)))
     result.changes += media
     result.remarks += _remarks(result, before, after, notetype_id, target, held, checked, lock)
     return result
@@ -170,13 +176,18 @@ def _card_changes(
     rendered: RenderedCard,
     before: NoteState | None,
     after: NoteState | None,
-    stamps: set[int],
+    known: list[tuple[int, str]],
     refused: bool,
     subdeck: str,
     roots: set[str],
     tag_root: str,
-    moves: dict[str, list[int]],
+    result: Plan,
 ) -> list[Change]:
+    """What the import does to one card's note. The versions ankigen wrote (``known``:
+    each time and fields digest from the locks) tell an edit made in Anki: the note's
+    fields are none of them, and its time is later than one of them. Whether the YAML
+    changed since is told by time: an edit newer than the YAML's version keeps it out
+    (the importer skips the note), an older one is overwritten by it."""
     where = f"{card.path}:{card.lines.get('id', card.line)}"
     ours = _ours(tag_root)
     wanted = {name: nfc(value) for name, value in zip(FIELDS, rendered.fields, strict=True)}
@@ -186,28 +197,29 @@ def _card_changes(
     elif before is None or after is None:
         changes.append(Change("new", card.id, where, (f"into '{subdeck}'",)))
         return changes
-    elif after.fields != before.fields or after.tags != before.tags:
-        edited = before.mtime not in stamps and min(stamps) < before.mtime
-        if edited and before.fields != wanted:
-            # Edited in Anki after a build, and the YAML changed since: the update
-            # replaces the learner's text.
-            diff = _field_diffs(wanted, before.fields)
-            changes.append(Change("conflict", card.id, where, ("YAML -> your edit:", *diff)))
+    else:
+        updated = after.fields != before.fields or after.tags != before.tags
+        digest = fields_digest(before.fields.get(name, "") for name in FIELDS)
+        edited = digest not in {d for _, d in known} and any(m < before.mtime for m, _ in known)
+        diff = ("YAML -> your edit:", *_field_diffs(wanted, before.fields))
+        same_tags = {t for t in before.tags if ours(t)} == set(rendered.tags)
+        if edited and updated:
+            # Edited in Anki, then the YAML changed: the update replaces the edit.
+            changes.append(Change("conflict", card.id, where, diff))
+        elif edited:
+            changes.append(Change("edited", card.id, where, diff))
+        elif updated:
+            what = _what_changed(before, after, learners_tags(before.tags, tag_root), ours)
+            changes.append(Change("updated", card.id, where, (what,)))
+        elif before.fields == wanted and same_tags:
+            changes.append(Change("unchanged", card.id, where))
         else:
-            changes.append(Change("updated", card.id, where, (_what_changed(before, after),)))
-        dropped = [t for t in before.tags if not ours(t) and t not in after.tags]
+            # An older version, changed in Anki (its tags, say) after this one was built.
+            changes.append(Change("skipped", card.id, where))
+            result.stale[card.id] = before.mtime
+        dropped = [t for t in learners_tags(before.tags, tag_root) if t not in after.tags]
         if dropped:
             changes.append(Change("tags", card.id, where, (" ".join(dropped),)))
-    elif before.fields == wanted and {t for t in before.tags if ours(t)} == {
-        t for t in rendered.tags
-    }:
-        changes.append(Change("unchanged", card.id, where))
-    else:
-        diff = _field_diffs(wanted, before.fields)
-        mine = sorted(t for t in before.tags if ours(t))
-        if mine != sorted(rendered.tags):
-            diff.append("tags: " + word_diff(" ".join(rendered.tags), " ".join(mine)))
-        changes.append(Change("edited", card.id, where, ("YAML -> your edit:", *diff)))
 
     note = after or before
     for c in note.cards:
@@ -216,14 +228,16 @@ def _card_changes(
             if c.filtered:
                 detail += " (now in a filtered deck: apply moves it once it is back)"
             else:
-                moves.setdefault(subdeck, []).append(c.id)
+                result.moves.setdefault(subdeck, []).append(c.id)
             changes.append(Change("subdeck", card.id, where, (detail,)))
     return changes
 
 
 def _ours(tag_root: str) -> Callable[[str], bool]:
-    prefix = f"{tag_root}::".casefold()
-    return lambda tag: tag.casefold().startswith(prefix)
+    """ankigen's own tags, except the day a note last changed, which only the lock
+    decides (a note imported before that tag existed has none)."""
+    prefix, changed = f"{tag_root}::".casefold(), f"{tag_root}::changed::".casefold()
+    return lambda tag: tag.casefold().startswith(prefix) and not tag.casefold().startswith(changed)
 
 
 def _in_tree(deck: str, roots: set[str]) -> bool:
@@ -239,26 +253,52 @@ def _field_diffs(yaml: dict[str, str], anki: dict[str, str]) -> list[str]:
     ]
 
 
-def _what_changed(before: NoteState, after: NoteState) -> str:
+def _what_changed(
+    before: NoteState, after: NoteState, learners: list[str], ours: Callable[[str], bool]
+) -> str:
     parts = [name for name in FIELDS if before.fields.get(name) != after.fields.get(name)]
-    added = [t for t in after.tags if t not in before.tags]
-    removed = [t for t in before.tags if t not in after.tags]
+    shown = {*learners, *(t for t in (*before.tags, *after.tags) if ours(t))}
+    added = [t for t in after.tags if t not in before.tags and t in shown]
+    removed = [t for t in before.tags if t not in after.tags and t in shown]
     tags = " ".join([*(f"+{t}" for t in added), *(f"-{t}" for t in removed)])
-    return ", ".join(parts + ([f"tags {tags}"] if tags else [])) or "modification time"
+    return ", ".join(parts + ([f"tags {tags}"] if tags else [])) or "the day it last changed"
 
 
-def _removed(before: Snapshot, current: set[str], guid_of: Callable[[str], str]) -> list[NoteState]:
-    """Notes of this deck's note types that ankigen made (their GUID is the one of their
-    ID field) for card ids the YAML no longer has: never a note of anyone else."""
+def learners_tags(tags: tuple[str, ...], tag_root: str) -> list[str]:
+    """The tags a learner added: every one not under the deck's root tag."""
+    prefix = f"{tag_root}::".casefold()
+    return [t for t in tags if not t.casefold().startswith(prefix)]
+
+
+def _removed(
+    before: Snapshot,
+    current: set[str],
+    tombstones: dict[str, str],
+    guid_of: Callable[[str], str],
+) -> list[NoteState]:
+    """Notes of this deck's note types that ankigen made for cards the YAML no longer
+    has: their GUID is the one of their ID field, or of a card the lock remembers as
+    removed. Never a note of anyone else."""
     removed = [
         note
         for note in before.notes.values()
         if note.notetype in before.notetypes
-        and note.card_id
-        and note.card_id not in current
-        and note.guid == guid_of(note.card_id)
+        and note.guid not in current
+        and (note.guid in tombstones or (note.card_id and note.guid == guid_of(note.card_id)))
     ]
     return sorted(removed, key=lambda n: n.card_id)
+
+
+def _versions(card: Card, lock: Lock, last: Lock) -> list[tuple[int, str]]:
+    """Every version of this card's note that ankigen wrote, as (time, fields digest),
+    from this build's lock and the last build's."""
+    versions: set[tuple[int, str]] = set()
+    for known in (lock, last):
+        for card_id in (card.id, *card.previous_ids):
+            s = known.cards.get(card_id) or known.removed.get(card_id)
+            if s:
+                versions |= {(s.mtime, s.fields), *s.earlier}
+    return sorted(v for v in versions if v[1])
 
 
 def _renamed_media(col: Collection, checked: Checked) -> list[Change]:

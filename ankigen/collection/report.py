@@ -20,6 +20,11 @@ HEADINGS = {
         "edited in Anki and changed in the YAML: the update replaces your edit",
         "edited in Anki and changed in the YAML: the YAML's version taken",
     ),
+    "skipped": (
+        "not updated: changed in Anki (its tags, say) after this version was built "
+        "(apply updates it)",
+        "updated, although changed in Anki after this version was built",
+    ),
     "refused": (
         "not updated: Anki refuses, because the note type changed",
         "not updated: Anki refused, because the note type changed",
@@ -39,7 +44,10 @@ HEADINGS = {
     "media": ("media Anki renames", "media Anki renamed"),
     "unchanged": ("unchanged", "unchanged"),
 }
-ORDER = ("new", "updated", "edited", "conflict", "refused", "tags", "subdeck", "removed", "media")
+ORDER = (
+    "new", "updated", "edited", "conflict", "skipped", "refused", "tags", "subdeck", "removed",
+    "media",
+)  # fmt: skip
 
 
 def lines(plan: Plan, applied: bool = False) -> list[str]:
@@ -76,6 +84,6 @@ def counts(plan: Plan) -> str:
     return (
         f"{plan.cards} cards: {n('new')} new, {n('updated')} updated, "
         f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('conflict')} in conflict, "
-        f"{n('refused')} refused; {n('tags')} with tags dropped, {n('subdeck')} in an old "
-        f"subdeck, {n('removed')} removed, {n('media')} media renamed"
+        f"{n('skipped')} skipped, {n('refused')} refused; {n('tags')} with tags dropped, "
+        f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('media')} media renamed"
     )

@@ -7,6 +7,7 @@ import signal
 import subprocess
 import sys
 import zipfile
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -36,6 +37,9 @@ print("open", flush=True)
 sys.stdin.read()
 col.close()
 """
+
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 
 def notes_by_deck(path: Path) -> dict[str, str]:
@@ -126,8 +130,8 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
         "  epsilon  cards/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         "  delta    cards/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML: deleted (1)",
-        '  gamma  Browser search: "ID:gamma"',
-        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 refused; "
+        f'  gamma  on {TODAY}, Browser search: "ID:gamma"',
+        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 media renamed",
         "removed the emptied subdeck 'Story::Code'",
     ]

@@ -22,12 +22,15 @@ def edit_beta_in_anki(col) -> None:
     col.update_note(beta)
 
 
-def test_a_note_edited_in_anki_and_in_the_yaml_is_a_conflict(story: Story, in_anki) -> None:
-    """Planned before the next build, the lock still has the stamp the learner imported:
-    a note whose time is neither that nor the new one was edited in Anki."""
+def test_a_note_edited_in_anki_and_in_the_yaml_is_a_conflict(
+    story: Story, in_anki, tmp_path: Path
+) -> None:
+    """The lock remembers each version ankigen wrote: a note whose fields are none of
+    them was edited in Anki, and the YAML changed since the version it was edited from."""
     in_anki(story.collection, edit_beta_in_anki)
     story.write(theory=THEORY.replace("The second letter", "Beta, the second letter"))
-    result = plan(story.root, story.profile, now=int(time.time()) + 60)
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+    result = plan(story.root, story.profile)
     (conflict,) = result.group("conflict")
     assert conflict.name == "beta"
     assert conflict.detail == (
@@ -37,16 +40,71 @@ def test_a_note_edited_in_anki_and_in_the_yaml_is_a_conflict(story: Story, in_an
     assert result.surprise
 
 
-def test_after_the_build_an_older_edit_in_anki_is_updated_over(
+def test_apply_stops_on_a_conflict_unless_told_to_prefer_the_yaml(
     story: Story, in_anki, tmp_path: Path
 ) -> None:
     in_anki(story.collection, edit_beta_in_anki)
     story.write(theory=THEORY.replace("The second letter", "Beta, the second letter"))
     build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
-    # What the lock remembers of earlier builds is its newest stamp only, so here the
-    # in-Anki edit is older than the YAML's and the update replaces it.
+    files = fingerprint(story.profile)
     done = apply(story.root, story.profile)
-    assert [c.name for c in done.plan.group("updated")] == ["beta"]
+    assert [str(p).split(": ", 1)[1] for p in done.refused] == [
+        "1 note changed both in Anki and in the YAML (beta): copy your edits into the YAML "
+        "and rebuild, or pass --prefer-yaml to replace them"
+    ]
+    assert fingerprint(story.profile) == files
+    done = apply(story.root, story.profile, prefer_yaml=True)
+    assert done.backup is not None
+    assert "Beta, the second letter" in answer(story, "beta")
+
+
+def test_an_edit_in_anki_newer_than_the_release_is_kept_and_shown(
+    story: Story, in_anki, tmp_path: Path
+) -> None:
+    """The release is built first, then the learner edits the version they have: by
+    time, the edit is the newer, so the importer keeps it, and the plan shows every
+    difference from the YAML, the release's own change included."""
+    story.write(theory=THEORY.replace("The second letter", "Beta, the second letter"))
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) - 60)
+    in_anki(story.collection, edit_beta_in_anki)
+    (edited,) = plan(story.root, story.profile).group("edited")
+    assert edited.detail == (
+        "YAML -> your edit:",
+        "Answer: [-Beta, the second-] {+The 2nd+} letter of the Greek …",
+    )
+    assert not apply(story.root, story.profile).changed
+    assert "The 2nd letter" in answer(story, "beta")
+
+
+def test_a_note_only_tagged_in_anki_after_the_release_was_built_is_still_updated(
+    story: Story, in_anki, tmp_path: Path
+) -> None:
+    def tag_beta(col) -> None:
+        beta = col.get_note(col.find_notes('"ID:beta"')[0])
+        beta.tags.append("mine")
+        col.update_note(beta)
+
+    story.write(theory=THEORY.replace("The second letter", "Beta, the second letter"))
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) - 60)
+    in_anki(story.collection, tag_beta)
+    result = plan(story.root, story.profile)
+    assert [c.name for c in result.group("skipped")] == ["beta"] and result.surprise
+    assert apply(story.root, story.profile).backup is not None
+    assert "Beta, the second letter" in answer(story, "beta")
+    col = open_collection(story.collection)
+    try:
+        assert "mine" in col.get_note(col.find_notes('"ID:beta"')[0]).tags
+    finally:
+        col.close()
+    assert not apply(story.root, story.profile).changed
+
+
+def answer(story: Story, card_id: str) -> str:
+    col = open_collection(story.collection)
+    try:
+        return col.get_note(col.find_notes(f'"ID:{card_id}"')[0])["Answer"]
+    finally:
+        col.close()
 
 
 def test_apply_refuses_a_card_set_changed_since_the_last_build(story: Story) -> None:
@@ -74,7 +132,7 @@ def test_a_note_type_schema_change_is_refused_by_anki_and_announced(
 ) -> None:
     monkeypatch.setattr("ankigen.build.note_type", restyled_template)
     story.write(theory=THEORY.replace("The second letter", "Edited"))
-    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60, change_note_type=True)
     result = plan(story.root, story.profile)
     assert sorted(c.name for c in result.group("refused")) == [
         "alpha", "beta", "delta", "epsilon", "gamma",

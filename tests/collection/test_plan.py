@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -10,6 +11,8 @@ from ankigen.cli import main
 from ankigen.collection.plan import plan
 
 from .conftest import Story, change_the_yaml, fingerprint, tag_alpha_and_edit_beta
+
+TODAY = datetime.now(UTC).date().isoformat()
 
 
 def kinds(result) -> dict[str, list[str]]:
@@ -43,7 +46,7 @@ def test_plan_names_all_five_and_changes_no_byte(story: Story, in_anki, tmp_path
     )
     assert by["subdeck", "delta"].detail == ("in 'Story::Theory', belongs in 'Story::Programming'",)
     assert by["subdeck", "epsilon"].detail == ("in 'Story::Code', belongs in 'Story::Programming'",)
-    assert by["removed", "gamma"].detail == ('Browser search: "ID:gamma"',)
+    assert by["removed", "gamma"].detail == (f'on {TODAY}, Browser search: "ID:gamma"',)
     assert by["updated", "alpha"].detail == ("Answer, tags -my-tag",)
     assert result.surprise
 
@@ -72,8 +75,8 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
         f"  epsilon  {root}/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         f"  delta    {root}/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML, still in the collection (apply deletes it) (1)",
-        '  gamma  Browser search: "ID:gamma"',
-        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 refused; "
+        f'  gamma  on {TODAY}, Browser search: "ID:gamma"',
+        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 media renamed",
     ]
 
@@ -85,6 +88,6 @@ def test_plan_of_an_unchanged_collection_exits_0(story: Story) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "unchanged (5): alpha, beta, delta, gamma, epsilon",
-        "5 cards: 0 new, 0 updated, 5 unchanged, 0 edited in Anki, 0 in conflict, 0 refused; "
+        "5 cards: 0 new, 0 updated, 5 unchanged, 0 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
         "0 with tags dropped, 0 in an old subdeck, 0 removed, 0 media renamed",
     ]
