@@ -10,6 +10,7 @@ from ankigen.build import build
 from ankigen.collection.apply import apply
 from ankigen.collection.plan import plan
 from ankigen.package.notetype import NoteType, note_type
+from ankigen.package.stamps import day
 from ankigen.render import render_card_set
 from ankigen.source.validate import load_card_set
 
@@ -251,7 +252,10 @@ def test_removed_notes_are_found_across_two_skipped_releases(story: Story, tmp_p
     story.write(theory=THEORY[: THEORY.index("  - id: delta")])
     build(story.root, tmp_path / "v3.apkg", now=int(time.time()) + 120)
     result = plan(story.root, story.profile)
-    assert [c.name for c in result.group("removed")] == ["delta", "gamma"]
+    assert [(c.name, c.detail) for c in result.group("removed")] == [
+        ("delta", (f'on {day(int(time.time()) + 120)}, Browser search: "ID:delta"',)),
+        ("gamma", (f'on {day(int(time.time()) + 60)}, Browser search: "ID:gamma"',)),
+    ]  # the days the lock remembers
     done = apply(story.root, story.profile)
     assert done.plan.group("removed") == result.group("removed")
     col = open_collection(story.collection)

@@ -167,3 +167,34 @@ def test_a_version_2_lock_is_read_and_upgraded(write_cards, tmp_path: Path) -> N
     assert (report.new, report.changed, report.removed) == ([], [], [])
     assert json.loads((root / LOCK_FILE).read_text())["version"] == 3
     assert lock(root).schema  # recorded now, checked from the next build on
+
+
+def test_the_build_summary_names_renamed_restored_and_earlier_removed_cards(
+    write_cards, tmp_path: Path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from ankigen.cli import main
+
+    root = write_cards()
+    build(root, tmp_path / "v1.apkg", now=T1)
+    write_cards(theory=NO_BETA)
+    build(root, tmp_path / "v2.apkg", now=T2)
+    write_cards(
+        theory=NO_BETA.replace("  - id: alpha\n", "  - id: alpha-1\n    previous_ids: [alpha]\n"),
+        code=NO_GAMMA,
+    )
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(T3))
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "v3.apkg")])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[3:9] == [
+        "1 card: 0 new, 1 changed, 1 removed",
+        "  changed: alpha-1",
+        "  renamed: alpha -> alpha-1 (the same note in Anki: its history stays)",
+        "  removed: gamma",
+        '  Anki keeps removed notes: find them in the Browser with "ID:gamma"',
+        "  the lock remembers 1 card removed by earlier builds",
+    ]
+    assert result.output.splitlines()[9] == (
+        "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
+    )

@@ -57,7 +57,7 @@ def test_cards_are_grouped_by_subdeck_with_their_details(write_cards, tmp_path) 
     assert page.index('id="deck-theory"') < page.index('id="card-alpha"') < page.index(
         'id="card-beta"') < page.index('id="deck-code"') < page.index('id="card-gamma"')  # fmt: skip
     beta = page[page.index('id="card-beta"') - 30 : page.index('id="card-gamma"')]
-    assert 'note corrected' in beta and "<span class=badge>Correction</span>" in beta
+    assert "note corrected" in beta and "<span class=badge>Correction</span>" in beta
     alpha = page[page.index('id="card-alpha"') : page.index('id="card-beta"')]
     assert "Theory · basic" in alpha and "<li>test-deck::topic::greek</li>" in alpha
     assert '<a href="#deck-theory">Theory <span class="count">2</span></a>' in page
