@@ -46,10 +46,11 @@ if TYPE_CHECKING:
 
 NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 
-# Each card is in exactly one of these ...
-STATES = ("new", "updated", "unchanged", "edited", "conflict", "skipped", "refused")
-# ... and may also be in these; "removed" and "media" are about notes and files not in the YAML.
-EXTRAS = ("tags", "subdeck", "removed", "media")
+# The kinds of change. Each card is one of new, updated, unchanged, edited (in Anki,
+# kept), conflict (edited in Anki, replaced by the update), skipped (the importer
+# leaves an older version) or refused (note type changed); it may also be "tags"
+# (learner's tags dropped) and "subdeck" (left in an old one). "removed" and "media"
+# are about notes and files the YAML no longer has, or that Anki renames.
 # What makes ``plan`` exit 1: after the import, the collection would not match the
 # YAML, or something of the learner's would be lost.
 SURPRISES = ("conflict", "skipped", "refused", "tags", "subdeck", "removed")
