@@ -3,13 +3,17 @@
 The card sides are the note type's templates filled with the rendered fields
 (template.py, checked against Anki's own renderer), styled by the note type's
 CSS alone: each side lives in a shadow root, the way Anki gives a card its own
-document, so the page's styles and the card's never mix. Only math differs:
-Anki typesets ``\\( … \\)`` with MathJax, the preview converts it to MathML,
-so that it needs no network.
+document, so the page's styles and the card's never mix, and the page's
+Content-Security-Policy lets no card run a script or load anything from
+elsewhere. Only math and sound differ: Anki typesets ``\\( … \\)`` with MathJax,
+the preview converts it to MathML, so that it needs no network; and where Anki
+shows a play button for ``[sound:…]``, the preview shows the browser's player.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import html
 import re
 import time
@@ -24,6 +28,7 @@ from ..package.lock import now_from_environment
 from ..package.notetype import note_type
 from ..package.stamps import day, restamp
 from ..render import FIELDS, RenderedCard, RenderedSet
+from ..render.tex import to_mathml as tex_to_mathml
 from ..source.model import CardSet
 from .template import fill
 
@@ -37,6 +42,13 @@ _MATH = re.compile(
 _TAGS = re.compile(r"<[^>]*>")
 # MathML stands in for MathJax here; wide formulas scroll, as MathJax's do.
 _MATH_CSS = "math[display=block]{display:block;overflow-x:auto;max-width:100%}"
+_SOUND = re.compile(r"\[sound:([^\]]+)\]")
+# What the page may load: its own files and script, nothing from elsewhere, and no
+# script of any card (a field is sanitized already; this holds even if one were not).
+_POLICY = (
+    "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'self' "
+    "'unsafe-inline'; script-src '{script}'; base-uri 'none'; form-action 'none'"
+)
 
 
 @dataclass
@@ -67,8 +79,6 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
 
 def to_mathml(text: str) -> tuple[str, list[str]]:
     """``text`` (HTML) with its TeX math as MathML; and the TeX that would not convert."""
-    from latex2mathml.converter import convert
-
     failed: list[str] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -76,11 +86,11 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
             return match[0]
         display = "inline" if match["inline"] is not None else "block"
         tex = html.unescape(match["inline"] if display == "inline" else match["block"])
-        try:
-            return convert(tex, display=display)
-        except Exception:  # latex2mathml raises many kinds; the TeX then shows as written
+        mathml = tex_to_mathml(tex, display)
+        if mathml is None:  # the TeX then shows as written
             failed.append(tex)
             return f'<code class="tex">{match[0]}</code>'
+        return mathml
 
     return _MATH.sub(replace, text), failed
 
@@ -98,16 +108,17 @@ def _page(
     rendered: RenderedSet,
     template: dict,
     warnings: list[Problem],
-    changed: dict[str, str],
+    changed: dict[str, str] | None = None,
 ) -> str:
     deck = card_set.deck
+    changed = changed or {}
     assets = resources.files("ankigen.preview") / "assets"
     latest = max(changed.values(), default="")
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
     for card in rendered.cards:
         when = changed.get(card.card.id, "")
         by_category[card.card.category].append(
-            _note(card_set, card, template, warnings, when, when == latest)
+            _note(card_set, card, template, warnings, when, bool(when) and when == latest)
         )
     in_latest = sum(1 for d in changed.values() if d == latest)
     links = "".join(
@@ -121,10 +132,14 @@ def _page(
         for c in deck.categories
     )
     description, _ = to_mathml(rendered.description)
+    script = (assets / "page.js").read_text(encoding="utf-8")
+    digest = base64.b64encode(hashlib.sha256(script.encode()).digest()).decode()
+    policy = _POLICY.format(script=f"sha256-{digest}")
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="{policy}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{html.escape(deck.name)}: preview</title>
 <link rel="icon" href="data:,">
@@ -147,10 +162,16 @@ def _page(
 <div class="description">{description}</div>
 {sections}
 </main>
-<script>{(assets / "page.js").read_text(encoding="utf-8")}</script>
+<script>{script}</script>
 </body>
 </html>
 """
+
+
+def _player(match: re.Match[str]) -> str:
+    """What Anki shows as a play button for ``[sound:…]``: here, the browser's player."""
+    name = html.escape(html.unescape(match[1]))
+    return f'<audio class="sound" controls preload="none" src="{name}"></audio>'
 
 
 def _note(
@@ -162,10 +183,13 @@ def _note(
     latest: bool,
 ) -> str:
     card = rendered.card
-    tags_shown = (*rendered.tags, f"{card_set.deck.tag_root}::changed::{changed}")
+    tags_shown = (
+        *rendered.tags,
+        *([f"{card_set.deck.tag_root}::changed::{changed}"] * bool(changed)),
+    )
     fields: dict[str, str] = {}
     for name, value in zip(FIELDS, rendered.fields, strict=True):
-        fields[name], failed = to_mathml(value)
+        fields[name], failed = to_mathml(_SOUND.sub(_player, value))
         line = card.lines.get(name.lower(), card.line)
         warnings += [
             warning(

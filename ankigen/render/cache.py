@@ -3,11 +3,12 @@
 One SQLite file per card set, in the user's cache directory: never inside the
 card set, so that a cloned repository cannot bring HTML that skipped the safety
 check. An entry's key is a hash of the Markdown text and of everything that
-shapes its rendering (this package's rendering code, Markdown's and Pygments'
-versions), so a stale entry is never found, only pruned; each entry also
-carries a checksum of its HTML, so a damaged one is ignored. Any trouble with
-the file (unreadable, corrupt, locked) means rendering without it: the cache
-can change how fast a build is, never what it makes. Deleting it is always safe.
+shapes its rendering (this package's rendering code, the versions of Markdown,
+Pygments, the sanitizer and the TeX parser), so a stale entry is never found,
+only pruned; each entry also carries a checksum of its HTML, so a damaged one
+is ignored. Any trouble with the file (unreadable, corrupt, locked) means
+rendering without it: the cache can change how fast a build is, never what it
+makes. Deleting it is always safe.
 """
 
 from __future__ import annotations
@@ -21,7 +22,9 @@ from importlib import metadata
 from pathlib import Path
 
 CACHE_VERSION = "1"
-_SOURCES = ("markdown.py", "media.py", "highlight.py")  # what shapes the HTML
+# What shapes the HTML, or decides which texts have problems (those are never cached).
+_SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
+_PACKAGES = ("Markdown", "Pygments", "nh3", "justhtml", "latex2mathml")
 
 
 def cache_dir() -> Path:
@@ -43,7 +46,7 @@ def _fingerprint() -> bytes:
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
-    for package in ("Markdown", "Pygments"):
+    for package in _PACKAGES:
         digest.update(f"{package} {metadata.version(package)}".encode())
     return digest.digest()
 

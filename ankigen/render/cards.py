@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import html
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from ..errors import CardSetError, Problem
+from ..errors import CardSetError, Problem, warning
 from ..source.model import Card, CardSet
 from .cache import RenderCache
 from .markdown import Renderer
@@ -17,6 +18,8 @@ from .media import Media
 from .parallel import render_in_parallel
 
 FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")
+HUGE_CARD = 1_000_000  # bytes of HTML: Anki slows down, and AnkiWeb may refuse the note
+_CLOZE = re.compile(r"\{\{c\d+::")
 
 
 @dataclass(frozen=True)
@@ -55,6 +58,8 @@ def render_with_problems(
     renderer.fresh.update(render_in_parallel(card_set, todo, workers))
     renderer.done.update(renderer.fresh)
     cards = tuple(render_card(renderer, card) for card in card_set.cards)
+    for card in cards:
+        renderer.problems += card_problems(card)
     description = renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     if cache is not None:
         cache.save(renderer.fresh)
@@ -90,6 +95,40 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
     tags = card_tags(card_set, card)
     digest = hashlib.sha256("\x1f".join((*fields, *tags)).encode()).hexdigest()
     return RenderedCard(card, fields, tags, digest)
+
+
+def card_problems(rendered: RenderedCard) -> list[Problem]:
+    """What is wrong with a card as a whole, beyond its texts."""
+    card = rendered.card
+    problems = []
+    if cloze_check(card):
+        for key in ("question", "answer", "correction"):
+            if _CLOZE.search(getattr(card, key)):
+                problems.append(
+                    Problem(
+                        card.path,
+                        card.lines.get(key, card.line),
+                        f"card '{card.id}': cloze deletions need a cloze card; "
+                        "on this card '{{c1::…}}' would show as written",
+                    )
+                )
+    size = sum(len(field.encode()) for field in rendered.fields)
+    if size > HUGE_CARD:
+        problems.append(
+            warning(
+                card.path,
+                card.line,
+                f"card '{card.id}' is {size / 1e6:.1f} MB of HTML: Anki gets slow with notes "
+                "this large; split it, or move its content into media files",
+            )
+        )
+    return problems
+
+
+def cloze_check(card: Card) -> bool:
+    """Whether ``{{c1::…}}`` is an error on this card: on every card, until a cloze
+    card kind exists (which will answer False for its cards)."""
+    return True
 
 
 def _sources(card_set: CardSet, card: Card) -> str:

@@ -3,8 +3,9 @@
 The same blocks and the same HTML as python-markdown's ``fenced_code`` with
 ``codehilite`` (the tests compare the two), but with one lexer per language and
 one formatter for the whole build: creating them per block was most of the
-rendering time. Each block is stashed as a token, so the safety check reads
-only the author's HTML, never the highlighter's; ``restore`` puts the code back.
+rendering time. Each block is stashed as a token, which ``restore`` replaces with
+the highlighted code. A fence indented inside a list item is a block of that item;
+a fence never closed is a problem.
 """
 
 from __future__ import annotations
@@ -78,7 +79,6 @@ class _Fences(Preprocessor):
         text = "\n".join(lines)
         if "```" not in text and "~~~" not in text:
             return lines
-        blocks = self.extension.blocks
         index = 0
         while m := FencedBlockPreprocessor.FENCED_BLOCK_RE.search(text, index):
             if m["attrs"] is not None or m["hl_lines"] is not None:
@@ -86,8 +86,49 @@ class _Fences(Preprocessor):
                     f"unsupported fenced code options in '{m.group(0).partition(chr(10))[0]}': "
                     "write ```language"
                 )
-            blocks.append(highlight_code(m["code"], m["lang"] or ""))
-            placeholder = self.md.htmlStash.store(_TOKEN.format(len(blocks) - 1))
+            placeholder = self._store(m["code"], m["lang"])
             text = f"{text[: m.start()]}\n{placeholder}\n{text[m.end() :]}"
             index = m.start() + 1 + len(placeholder)
+        text = _NESTED.sub(self._nested, text)
+        for fence in _OPENING.finditer(text):
+            if _indent(fence[0]) >= 4 and not _in_list(text, fence.start(), _indent(fence[0])):
+                continue  # an indented code block that shows a fence, as Markdown says
+            self.extension.on_problem(
+                f"code fence '{fence[0].strip()}' is never closed: end it with a line of "
+                f"{fence[1]} at the same indentation (outside a list, fences start the line)"
+            )
         return text.split("\n")
+
+    def _store(self, code: str, lang: str | None) -> str:
+        self.extension.blocks.append(highlight_code(code, lang or ""))
+        return self.md.htmlStash.store(_TOKEN.format(len(self.extension.blocks) - 1))
+
+    def _nested(self, m: re.Match[str]) -> str:
+        """A fence indented inside a list item: its own block in the item."""
+        indent = m["indent"]
+        if not _in_list(m.string, m.start(), len(indent)):
+            return m[0]
+        code = "\n".join(line.removeprefix(indent) for line in m["code"].split("\n"))
+        return f"\n{' ' * max(4, len(indent))}{self._store(code, m['lang'])}\n"
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _in_list(text: str, start: int, indent: int) -> bool:
+    """Whether a line at ``start``, indented by ``indent``, belongs to a list item: the
+    nearest line above it that is indented less is one."""
+    above = (line for line in reversed(text[:start].split("\n")) if line.strip())
+    parent = next((line for line in above if _indent(line) < indent), "")
+    return _LIST_ITEM.match(parent) is not None
+
+
+# A fence indented under a list item, closed at the same indentation.
+_NESTED = re.compile(
+    r"^(?P<indent>[ ]+)(?P<fence>`{3,}|~{3,})[ ]*\.?(?P<lang>[\w#.+-]*)[ ]*\n"
+    r"(?P<code>(?:(?:(?P=indent)[^\n]*)?\n)*?)(?P=indent)(?P=fence)[ ]*$",
+    re.MULTILINE,
+)
+_LIST_ITEM = re.compile(r"^[ ]*(?:[-*+]|\d+[.)])[ \t]")
+_OPENING = re.compile(r"^[ \t]*(`{3,}|~{3,})[^`\n]*$", re.MULTILINE)  # a fence left unmatched

@@ -223,3 +223,41 @@ def test_images_reach_anki_media(write_cards, tmp_path, collection, name) -> Non
     (src,) = re.findall(r'<img alt="a plot" src="([^"]+)"', answer)
     assert re.fullmatch(r"test-deck-pic( 2)?-[0-9a-f]{8}\.svg", src)
     assert (Path(collection.media.dir()) / src).read_text().startswith("<svg")
+
+
+def test_media_of_every_kind_reach_anki_and_check_media_finds_all(
+    write_cards, tmp_path, collection
+) -> None:
+    """Raw <img>, a Markdown image with a night variant, <audio>, <video>/<source> and
+    [sound:]: every file is in the collection, and Anki's Check Media (Tools > Check
+    Media) finds each one used and none missing, so it deletes none."""
+    png = b"\x89PNG\r\n\x1a\n" + bytes(16)
+    answer = (
+        '<img src="media/x.png" width="100"> ![plot](media/p.svg) '
+        '<audio controls src="media/a.mp3"></audio> '
+        '<video controls><source src="media/v.mp4" type="video/mp4"></video> '
+        "Listen: [sound:media/b.ogg]"
+    )
+    root = write_cards(
+        code=f"category: code\ncards:\n  - id: media\n    question: Q\n    answer: '{answer}'\n"
+    )
+    (root / "media").mkdir()
+    for name, data in {
+        "x.png": png,
+        "p.svg": b"<svg xmlns='http://www.w3.org/2000/svg'/>",
+        "p.night.svg": b"<svg xmlns='http://www.w3.org/2000/svg'><g/></svg>",
+        "a.mp3": b"ID3\x04" + bytes(16),
+        "v.mp4": b"\0\0\0\x18ftypmp42" + bytes(16),
+        "b.ogg": b"OggS" + bytes(16),
+    }.items():
+        (root / "media" / name).write_bytes(data)
+    build(root, tmp_path / "a.apkg", now=T0)
+    import_package(collection, tmp_path / "a.apkg")
+
+    expected = {m.name for m in package_media(root)}
+    assert len(expected) == 6
+    assert {p.name for p in Path(collection.media.dir()).iterdir()} == expected
+    check = collection.media.check()
+    assert (list(check.missing), list(check.unused)) == ([], [])
+    answer_html = collection.get_card(collection.find_cards('"ID:media"')[0]).answer()
+    assert "media/" not in answer_html and "[anki:play:a:0]" in answer_html

@@ -1,5 +1,4 @@
 import html
-import os
 import re
 import shutil
 from pathlib import Path
@@ -104,13 +103,20 @@ def test_entities_in_math_are_read_as_characters() -> None:
     assert html.unescape(operator) == "<"
 
 
-def test_math_that_cannot_be_converted_is_shown_and_reported(write_cards, tmp_path) -> None:
+def test_math_that_cannot_be_converted_is_shown_as_tex() -> None:
     assert to_mathml(r"\(\frac{\)") == (r'<code class="tex">\(\frac{\)</code>', [r"\frac{"])
+
+
+def test_tex_that_does_not_parse_stops_check_before_any_preview(write_cards, tmp_path) -> None:
+    from ankigen.errors import CardSetError
+
     root = write_cards(theory=THEORY.replace("Beta?", r"Beta \(\frac{\)?"))
-    report = preview(root, tmp_path / "out")
-    assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
-        r"theory.yaml:14: warning: card 'beta': the preview cannot typeset the math '\frac{'"
+    with pytest.raises(CardSetError) as error:
+        preview(root, tmp_path / "out")
+    assert [str(p).removeprefix(f"{root}/") for p in error.value.problems] == [
+        r"theory.yaml:14: the TeX in '\(\frac{\)' does not parse: check its braces and arguments"
     ]
+    assert not (tmp_path / "out").exists()
 
 
 @given(st.text(alphabet=st.characters(blacklist_characters="\\")))
@@ -161,32 +167,6 @@ def test_cli_prints_where_to_open_it(write_cards, tmp_path: Path, monkeypatch) -
 
 
 # --- the page in a real browser (headless Chromium) --------------------------
-
-
-def _chromium() -> str | None:
-    """A Chromium installed on the system; None means Playwright's own, if installed."""
-    for candidate in (os.environ.get("ANKIGEN_CHROMIUM"), "chromium", "chromium-browser"):
-        if candidate and (path := shutil.which(candidate)):
-            return path
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import Error, sync_playwright
-
-    with sync_playwright() as playwright:
-        try:
-            browser = playwright.chromium.launch(
-                executable_path=_chromium(), args=["--no-sandbox", "--disable-gpu"]
-            )
-        except Error as exc:
-            pytest.fail(
-                "the preview tests need Chromium: `sudo apt install chromium` "
-                f"(or `playwright install chromium`, or set ANKIGEN_CHROMIUM)\n{exc}"
-            )
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="module")
@@ -311,4 +291,61 @@ def test_screenshots(browser, shipped_preview, width: int, mode: str) -> None:
         path = ARTIFACTS / f"preview-{card}-{mode}-{width}px.png"
         page.locator(f"#card-{card}").screenshot(path=path)
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def media_preview(tmp_path_factory) -> str:
+    """A preview of a card with a sound, an image with a night variant, and Arabic text."""
+    from ..conftest import CODE, DECK, SOURCES
+
+    root = tmp_path_factory.mktemp("media") / "cards"
+    (root / "media").mkdir(parents=True)
+    answer = "[sound:media/a.mp3]\n\n![plot](media/p.svg)\n\nمرحبا بالعالم، هذا نص عربي."
+    for name, text in {"deck": DECK, "sources": SOURCES, "theory": THEORY, "code": CODE}.items():
+        (root / f"{name}.yaml").write_text(text)
+    (root / "code.yaml").write_text(
+        "category: code\ncards:\n  - id: media\n    question: Q\n    answer: |\n"
+        + "".join(f"      {line}\n" for line in answer.splitlines())
+    )
+    (root / "media" / "a.mp3").write_bytes(b"ID3\x04" + bytes(16))
+    svg = "<svg xmlns='http://www.w3.org/2000/svg' width='40' height='20'><rect width='40' height='20' fill='{}'/></svg>"
+    (root / "media" / "p.svg").write_text(svg.format("white"))
+    (root / "media" / "p.night.svg").write_text(svg.format("black"))
+    return preview(root, root.parent / "preview", cache=False).index.as_uri()
+
+
+def test_a_sound_gets_a_player(browser, media_preview) -> None:
+    page, errors = _open(browser, media_preview, 1280)
+    players = page.evaluate(f"({IN_CARDS})('audio.sound[controls]').map(a => a.src)")
+    assert len(players) == 1 and re.search(r"/test-deck-a-[0-9a-f]{8}\.mp3$", players[0])
+    assert "[sound:" not in page.evaluate(f"({IN_CARDS})('.card').map(c => c.textContent).join()")
+    assert errors == []
+    page.close()
+
+
+def test_the_night_toggle_shows_the_night_variant(browser, media_preview) -> None:
+    page, _ = _open(browser, media_preview, 1280)
+    shown = (
+        f"({IN_CARDS})('img').filter(i => getComputedStyle(i).display !== 'none')"
+        ".map(i => i.className)"
+    )
+    assert page.evaluate(shown) == ["ankigen-day"]
+    page.click("#night")
+    assert page.evaluate(shown) == ["ankigen-night"]
+    loaded = page.evaluate(f"({IN_CARDS})('img').map(i => i.complete && i.naturalWidth > 0)")
+    assert loaded == [True, True]
+    page.close()
+
+
+def test_right_to_left_text_reads_from_the_right(browser, media_preview) -> None:
+    page, _ = _open(browser, media_preview, 1280)
+    gap = page.evaluate(
+        f"""({IN_CARDS})('p').filter(p => /[\\u0600-\\u06ff]/.test(p.textContent)).map(p => {{
+            const range = document.createRange(); range.selectNodeContents(p);
+            const text = range.getBoundingClientRect(), box = p.getBoundingClientRect();
+            return [text.left - box.left, box.right - text.right]; }})"""
+    )
+    (left, right), *_ = gap
+    assert right < 2 < left  # flush right, with the space on the left
     page.close()

@@ -160,3 +160,22 @@ def test_cache_location(monkeypatch, tmp_path: Path) -> None:
 def test_each_card_set_has_its_own_file(tmp_path: Path) -> None:
     assert RenderCache(tmp_path / "a").path != RenderCache(tmp_path / "b").path
     assert RenderCache(tmp_path / "a").path == RenderCache(tmp_path / "a" / ".." / "a").path
+
+
+def test_the_key_covers_every_module_that_shapes_the_html() -> None:
+    """Each module markdown.py reads, directly or not, is in the fingerprint."""
+    import ast
+
+    from ankigen.render import cache
+
+    here = Path(cache.__file__).parent
+    todo, found = ["markdown.py"], set()
+    while todo:
+        name = todo.pop()
+        found.add(name)
+        for node in ast.walk(ast.parse((here / name).read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 1 and node.module:
+                module = f"{node.module}.py"
+                if (here / module).is_file() and module not in found:
+                    todo.append(module)
+    assert found == set(cache._SOURCES)

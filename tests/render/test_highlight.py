@@ -5,19 +5,21 @@ from hypothesis import strategies as st
 
 from ankigen.render.highlight import highlight_code
 from ankigen.render.markdown import Renderer
+from ankigen.render.sanitize import Sanitizer
 from ankigen.source.validate import load_card_set
 
 LANGS = ["python", "sql", "bash", "text", "", "no-such-language"]
 
 
 def reference(text: str) -> str:
-    """What python-markdown's own fenced_code + codehilite make of ``text``."""
+    """What python-markdown's own fenced_code + codehilite make of ``text``, once
+    through the sanitizer as every field is (which writes U+00A0 as &nbsp;, for one)."""
     md = markdown.Markdown(
         extensions=["fenced_code", "codehilite", "tables", "sane_lists"],
         extension_configs={"codehilite": {"css_class": "highlight", "guess_lang": False}},
         output_format="html",
     )
-    return md.convert(text)
+    return Sanitizer(lambda src, what: (None, "no media here")).clean(md.convert(text)).html
 
 
 @pytest.fixture(scope="module")
@@ -85,3 +87,27 @@ def test_fence_options_are_reported(renderer) -> None:
         (7, "unsupported fenced code options in '```{.python}': write ```language"),
         (8, "unsupported fenced code options in '```python hl_lines=\"1\"': write ```language"),
     ]
+
+
+@settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    # One line (a line of a fence in a list is indented), without tabs (Markdown expands
+    # them by column, so in an indented line they expand to fewer spaces).
+    code=code_text.filter(lambda s: s.strip() and not {"\n", "\t"} & set(s)),
+    lang=st.sampled_from(LANGS),
+    marker=st.sampled_from(["- ", "1. ", "* "]),
+    blank=st.booleans(),
+)
+def test_a_fence_in_a_list_item_is_highlighted_as_a_top_level_one(
+    renderer, code, lang, marker, blank
+) -> None:
+    indent = " " * len(marker)
+    text = f"{marker}Step:\n{chr(10) * blank}{indent}```{lang}\n{indent}{code}\n{indent}```\n"
+    text += f"{marker}Next."
+    renderer.problems.clear()
+    html = renderer.markdown(text, renderer.card_set.root, 1)
+    top = renderer.markdown(f"```{lang}\n{code}\n```", renderer.card_set.root, 1)
+    assert renderer.problems == []
+    assert top in html and html.count("<li>") == 2

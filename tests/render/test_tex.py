@@ -1,0 +1,38 @@
+import pytest
+
+from ankigen.render.tex import dollar_problems, tex_problem, to_mathml
+
+
+def test_formulas_are_converted_once_per_process() -> None:
+    to_mathml.cache_clear()
+    assert to_mathml(r"x^2") == to_mathml(r"x^2") is not None
+    assert to_mathml.cache_info().hits == 1
+
+
+@pytest.mark.parametrize("math", [r"\(x^2\)", r"\[ \sum_i x_i \]", r"\(\mathbb{R}\)", r"\(a < b\)"])
+def test_tex_that_parses(math: str) -> None:
+    assert tex_problem(math) == ""
+
+
+@pytest.mark.parametrize(
+    "math", [r"\(\frac{1}{\)", r"\(x^\)", r"\[ \begin{matrix} a \]", r"\(\sqrt\)"]
+)
+def test_tex_that_does_not_parse(math: str) -> None:
+    assert (
+        tex_problem(math) == f"the TeX in '{math}' does not parse: check its braces and arguments"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("It costs $1,000,000, not $2.", []),
+        ("From $5 to $10, or $5-$10", []),
+        ("a $x$ b", [r"'$x$' looks like math, but Anki reads only \( … \) and \[ … \]: write \(x\)"]),
+        ("$x^2 + y_1$", [r"'$x^2 + y_1$' looks like math, but Anki reads only \( … \) and \[ … \]: write \(x^2 + y_1\)"]),
+        ("$$\\sum_i x_i$$", [r"'$$\sum_i x_i$$' looks like math, but Anki reads only \( … \) and \[ … \]: write \[\sum_i x_i\]"]),
+        (r"\$x\$ is escaped", []),
+    ],
+)  # fmt: skip
+def test_dollar_math_gets_a_hint(text: str, found: list[str]) -> None:
+    assert dollar_problems(text) == found
