@@ -183,10 +183,8 @@ def _note(
     latest: bool,
 ) -> str:
     card = rendered.card
-    tags_shown = (
-        *rendered.tags,
-        *([f"{card_set.deck.tag_root}::changed::{changed}"] * bool(changed)),
-    )
+    day_tag = (f"{card_set.deck.tag_root}::changed::{changed}",) if changed else ()
+    tags_shown = (*rendered.tags, *day_tag)
     fields: dict[str, str] = {}
     for name, value in zip(FIELDS, rendered.fields, strict=True):
         fields[name], failed = to_mathml(_SOUND.sub(_player, value))
