@@ -210,7 +210,7 @@ def _card_changes(
         elif edited:
             changes.append(Change("edited", card.id, where, diff))
         elif updated:
-            what = _what_changed(before, after, learners_tags(before.tags, tag_root), ours)
+            what = _what_changed(before, after, ours)
             changes.append(Change("updated", card.id, where, (what,)))
         elif before.fields == wanted and same_tags:
             changes.append(Change("unchanged", card.id, where))
@@ -254,13 +254,12 @@ def _field_diffs(yaml: dict[str, str], anki: dict[str, str]) -> list[str]:
     ]
 
 
-def _what_changed(
-    before: NoteState, after: NoteState, learners: list[str], ours: Callable[[str], bool]
-) -> str:
+def _what_changed(before: NoteState, after: NoteState, ours: Callable[[str], bool]) -> str:
+    """The fields and ankigen's tags an update changes (the learner's tags it drops are
+    a group of their own)."""
     parts = [name for name in FIELDS if before.fields.get(name) != after.fields.get(name)]
-    shown = {*learners, *(t for t in (*before.tags, *after.tags) if ours(t))}
-    added = [t for t in after.tags if t not in before.tags and t in shown]
-    removed = [t for t in before.tags if t not in after.tags and t in shown]
+    added = [t for t in after.tags if t not in before.tags and ours(t)]
+    removed = [t for t in before.tags if t not in after.tags and ours(t)]
     tags = " ".join([*(f"+{t}" for t in added), *(f"-{t}" for t in removed)])
     return ", ".join(parts + ([f"tags {tags}"] if tags else [])) or "the day it last changed"
 

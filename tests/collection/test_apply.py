@@ -117,7 +117,7 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
     assert lines[1:] == [
         "imported the package with Anki's importer",
         "updated (3)",
-        "  alpha    cards/theory.yaml:3  Answer, tags -my-tag",
+        "  alpha    cards/theory.yaml:3  Answer",
         "  epsilon  cards/code.yaml:3  Question",
         "  delta    cards/code.yaml:6  Question, tags +story-deck::code -story-deck::theory",
         "edited in Anki since the last build: your version kept (copy the fix into the YAML) (1)",

@@ -47,7 +47,7 @@ def test_plan_names_all_five_and_changes_no_byte(story: Story, in_anki, tmp_path
     assert by["subdeck", "delta"].detail == ("in 'Story::Theory', belongs in 'Story::Programming'",)
     assert by["subdeck", "epsilon"].detail == ("in 'Story::Code', belongs in 'Story::Programming'",)
     assert by["removed", "gamma"].detail == (f'on {TODAY}, Browser search: "ID:gamma"',)
-    assert by["updated", "alpha"].detail == ("Answer, tags -my-tag",)
+    assert by["updated", "alpha"].detail == ("Answer",)
     assert result.surprise
 
 
@@ -62,7 +62,7 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
     root = "cards"
     assert result.output.splitlines() == [
         "updated (3)",
-        f"  alpha    {root}/theory.yaml:3  Answer, tags -my-tag",
+        f"  alpha    {root}/theory.yaml:3  Answer",
         f"  epsilon  {root}/code.yaml:3  Question",
         f"  delta    {root}/code.yaml:6  Question, tags +story-deck::code -story-deck::theory",
         "edited in Anki since the last build: the import keeps your version (copy the fix into the YAML) (1)",
