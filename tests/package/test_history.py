@@ -169,7 +169,7 @@ def test_a_version_2_lock_is_read_and_upgraded(write_cards, tmp_path: Path) -> N
     assert lock(root).schema  # recorded now, checked from the next build on
 
 
-def test_the_build_summary_names_renamed_restored_and_earlier_removed_cards(
+def test_the_build_summary_names_renamed_and_earlier_removed_cards(
     write_cards, tmp_path: Path, monkeypatch
 ) -> None:
     from click.testing import CliRunner
