@@ -13,8 +13,12 @@ The output is reproducible: fixed data and random seeds, a fixed SVG hash salt,
 no date metadata and text rendered as paths (no fonts needed to display the
 files).  The script checks what the figures promise: the smallest text is at
 least ``MIN_TEXT_PX`` pixels tall (font size) when a figure is scaled to a
-``COLUMN_PX``-wide phone column, and the kNN circle and the bias-variance
-optimum show what the cards say.  It prints the numbers it checked.
+``COLUMN_PX``-wide phone column; the kNN circle and the bias-variance optimum
+show what the cards say; the attention example's rounded numbers add up; the
+power curves agree with statsmodels and give the A/B card's sample sizes; and
+the ROC curve is the same at both prevalences while precision follows from it.
+It prints the numbers it checked.  Needs the ``figures`` extra (matplotlib,
+scikit-learn, statsmodels).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from statistics import NormalDist
 
 import matplotlib
 import numpy as np
@@ -31,6 +36,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyBboxPatch, Patch, Rectangle
 from matplotlib.text import Text
+from sklearn.metrics import (
+    average_precision_score,
+    precision_recall_curve,
+    roc_auc_score,
+)
+from sklearn.metrics import roc_curve as sk_roc_curve
+from statsmodels.stats.power import NormalIndPower
+from statsmodels.stats.proportion import power_proportions_2indep, proportion_effectsize
 
 DEFAULT_OUT_DIR = Path(__file__).resolve().parent.parent / "cards" / "media"
 FIG_WIDTH = 4.5  # inches; cards show images at max-width: 100%
@@ -986,6 +999,556 @@ def svm_margin(t: Theme, facts: list[str]) -> Figure:
     return fig
 
 
+# Scaled dot-product attention with a causal mask, on a 4-token example.
+# d_k = 4, so sqrt(d_k) = 2 and the integer Q K^T / 2 has at most one decimal:
+# the scores shown are exact, and softmax of exactly those scores gives the weights.
+ATTENTION_TOKENS = ["The", "cat", "sat", "on"]
+ATTENTION_Q = [[2, 2, 2, 1], [1, 2, 0, 2], [1, 2, 0, 0], [-1, -1, 1, 2]]
+ATTENTION_K = [[2, -1, -1, -1], [2, 1, 1, -1], [1, 1, 2, 0], [2, 0, -1, 0]]
+ATTENTION_V = [[1, 0], [0, 1], [1, 1], [0, 2]]
+ATTENTION_ROW = 2  # the query row worked out in full ("sat")
+
+
+def causal_attention() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Scores Q K^T / sqrt(d_k), the causal mask, softmax weights and output A V.
+
+    Asserts that the figure's rounded numbers are consistent: each row of the
+    two-decimal weights sums to exactly 1, and multiplying the two-decimal
+    weights by V gives the two-decimal output shown.
+    """
+    q, k, v = (np.array(m, dtype=float) for m in (ATTENTION_Q, ATTENTION_K, ATTENTION_V))
+    d_k = q.shape[1]
+    scores = q @ k.T / math.sqrt(d_k)
+    assert np.allclose(scores * 10, np.round(scores * 10))  # exact with one decimal
+    n = len(scores)
+    mask = np.triu(np.ones((n, n), dtype=bool), 1)  # key j > query i: the future
+    masked = np.where(mask, -np.inf, scores)
+    weights = np.exp(masked - masked.max(axis=1, keepdims=True))
+    weights /= weights.sum(axis=1, keepdims=True)
+    assert np.all(weights[mask] == 0.0)
+    output = weights @ v
+    shown = np.round(weights, 2)
+    assert np.allclose(shown.sum(axis=1), 1.0), shown.sum(axis=1)
+    assert np.allclose(np.round(shown @ v, 2), np.round(output, 2))
+    return scores, mask, weights, output
+
+
+def attention(t: Theme, facts: list[str]) -> Figure:
+    """Causal scaled dot-product attention: scores, softmax weights, weighted sum of V."""
+    scores, mask, weights, output = causal_attention()
+    tokens = ATTENTION_TOKENS
+    v = np.array(ATTENTION_V)
+    n = len(tokens)
+    row = ATTENTION_ROW
+    facts.append(
+        "attention scores (lower triangle): "
+        + "; ".join(" ".join(f"{s:+.1f}" for s in scores[i, : i + 1]) for i in range(n))
+    )
+    facts.append(
+        "weights: "
+        + "; ".join(" ".join(f"{w:.2f}" for w in weights[i, : i + 1]) for i in range(n))
+        + "; output: "
+        + "; ".join(f"[{o[0]:.2f}, {o[1]:.2f}]" for o in output)
+    )
+
+    width, height, cell = FIG_WIDTH, 6.1, 0.42
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+    heat_max = 0.6 if t is DAY else 0.5  # the darkest weight cell keeps >= 4.5:1 text
+
+    def y(top: float) -> float:
+        return height - top  # layout in inches from the top
+
+    def grid(
+        x0: float,
+        top: float,
+        values: list[list[str]],
+        fills: list[list[str]],
+        name: str,
+        masked: np.ndarray | None = None,
+    ) -> None:
+        for i, line in enumerate(values):
+            for j, label in enumerate(line):
+                off = masked is not None and masked[i, j]
+                fill = t.unused_fill if off else fills[i][j]
+                corner = (x0 + j * cell, y(top + (i + 1) * cell))
+                ax.add_patch(Rectangle(corner, cell, cell, fc=fill, lw=0, zorder=1))
+                ax.text(
+                    x0 + (j + 0.5) * cell,
+                    y(top + (i + 0.5) * cell),
+                    label,
+                    ha="center",
+                    va="center_baseline",
+                    fontsize=SMALL,
+                    bbox=None if fill == t.background else on(fill),
+                    zorder=2,
+                )
+                ax.add_patch(  # the cell outline, drawn over the text boxes
+                    Rectangle(
+                        corner,
+                        cell,
+                        cell,
+                        fc="none",
+                        ec=t.unused_edge if off else t.muted,
+                        lw=1,
+                        zorder=3,
+                        gid=f"series-{name}-{i}{j}",
+                    )
+                )
+
+    def highlight(x0: float, top: float, cols: int, name: str) -> None:
+        ax.add_patch(
+            Rectangle(
+                (x0 - 0.03, y(top + (row + 1) * cell) - 0.03),
+                cols * cell + 0.06,
+                cell + 0.06,
+                fc="none",
+                ec=t.vermilion,
+                lw=2.4,
+                zorder=4,
+                gid=f"series-{name}",
+            )
+        )
+
+    def row_labels(x0: float, top: float) -> None:
+        for i, token in enumerate(tokens):
+            ax.text(x0 - 0.06, y(top + (i + 0.5) * cell), token, ha="right", va="center_baseline")
+
+    def header(x0: float, top: float, cols: list[str]) -> None:
+        for j, text in enumerate(cols):
+            ax.text(x0 + (j + 0.5) * cell, y(top - 0.06), text, ha="center", va="bottom")
+
+    left, right = 0.6, 2.72  # x of the left and right matrices
+    bold = {"fontsize": 12, "weight": "bold", "va": "top"}
+    note = {"fontsize": SMALL, "va": "top", "linespacing": 1.3}
+
+    # 1 and 2: scores, then softmax weights, for every query (row) and key (column).
+    top = 1.15
+    ax.text(left - 0.45, y(0.1), "1  scores QKᵀ/√dₖ", **bold)
+    ax.text(left - 0.45, y(0.37), "dₖ = 4; future keys\nmasked to −∞", **note)
+    ax.text(right - 0.45, y(0.1), "2  softmax per row", **bold)
+    ax.text(right - 0.45, y(0.37), "weights ≥ 0;\neach row sums to 1", **note)
+    score_text = [
+        ["−∞" if mask[i, j] else f"{scores[i, j]:.1f}".replace("-", "−") for j in range(n)]
+        for i in range(n)
+    ]
+    grid(left, top, score_text, [[t.background] * n] * n, "scores", mask)
+    weight_text = [
+        ["0" if mask[i, j] else f"{weights[i, j]:.2f}" for j in range(n)] for i in range(n)
+    ]
+    weight_fill = [[t.tint(t.blue, heat_max * w) for w in line] for line in weights]
+    grid(right, top, weight_text, weight_fill, "weights", mask)
+    for x0 in (left, right):
+        row_labels(x0, top)
+        header(x0, top, tokens)
+        ax.text(x0 + 2 * cell, y(top + n * cell + 0.05), "key", ha="center", va="top")
+    ax.text(0.08, y(top + 2 * cell), "query", rotation=90, ha="center", va="center")
+    highlight(right, top, n, "weights-row")
+
+    # 3: output = weights x V; each output row is a weighted average of value rows.
+    top2 = top + n * cell + 1.0
+    ax.text(left - 0.45, y(top2 - 0.65), "3  output = weights × V", **bold)
+    grid(left, top2, [[f"{x:g}" for x in line] for line in v], [[t.background] * 2] * n, "values")
+    row_labels(left, top2)
+    ax.text(left + cell, y(top2 - 0.06), "V (values)", ha="center", va="bottom")
+    out_x = 2.1  # the output matrix, left of a note
+    grid(
+        out_x,
+        top2,
+        [[f"{x:.2f}" for x in line] for line in output],
+        [[t.background] * 2] * n,
+        "output",
+    )
+    row_labels(out_x, top2)
+    ax.text(out_x + cell, y(top2 - 0.06), "output", ha="center", va="bottom")
+    highlight(out_x, top2, 2, "output-row")
+    ax.text(
+        out_x + 2 * cell + 0.2,
+        y(top2 + 0.02),
+        "each output row\nis a weighted\nsum of the value\nrows (weights\nfrom 2)",
+        **note,
+    )
+    w = np.round(weights[row], 2)
+    terms = " + ".join(f"{w[j]:.2f}·v({tokens[j]})" for j in range(row + 1))
+    ax.text(
+        left - 0.45,
+        y(top2 + n * cell + 0.15),
+        f"“{tokens[row]}”: {terms}\n= [{output[row, 0]:.2f}, {output[row, 1]:.2f}]"
+        f"   (“{tokens[row + 1]}” is masked: weight 0)",
+        **note,
+    )
+    return fig
+
+
+# RAG: the pipeline of the rag-pipeline card, stage by stage.
+def rag_pipeline(t: Theme, facts: list[str]) -> Figure:
+    """Index offline (chunk, embed, ANN + BM25); per query: hybrid retrieval,
+    reciprocal rank fusion, cross-encoder rerank, generation with citations."""
+    width, height = FIG_WIDTH, 6.9
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+    ax.set_xlim(0, width)
+    ax.set_ylim(0, height)
+    ax.axis("off")
+
+    def y(top: float) -> float:
+        return height - top  # layout in inches from the top
+
+    def box(x0: float, top: float, w: float, h: float, text: str, color: str, name: str) -> None:
+        fill = t.tint(color, 0.1)
+        ax.add_patch(
+            FancyBboxPatch(
+                (x0, y(top + h)),
+                w,
+                h,
+                boxstyle="round,pad=0,rounding_size=0.06",
+                fc=fill,
+                ec=color,
+                lw=2,
+                gid=f"series-{name}",
+            )
+        )
+        ax.text(
+            x0 + w / 2,
+            y(top + h / 2),
+            text,
+            ha="center",
+            va="center",
+            fontsize=SMALL,
+            linespacing=1.3,
+            bbox=on(fill),
+        )
+
+    def arrow(x0: float, top0: float, x1: float, top1: float) -> None:
+        ax.annotate(
+            "",
+            xy=(x1, y(top1)),
+            xytext=(x0, y(top0)),
+            arrowprops={
+                "arrowstyle": "-|>",
+                "color": t.text,
+                "lw": 1.6,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 14,
+            },
+        )
+
+    def stage(top: float, text: str) -> None:
+        ax.text(0.1, y(top), text, fontsize=12, weight="bold", va="top")
+
+    def side(x: float, top: float, text: str) -> None:
+        ax.text(x, y(top), text, fontsize=SMALL, ha="left", va="center")
+
+    full = 4.3  # width of a full-width box
+    # 1 Index (offline): chunk, then a dense (ANN) and a keyword (BM25) index.
+    stage(0.08, "1  Index (offline)")
+    box(0.1, 0.4, 1.05, 0.62, "documents", t.blue, "documents")
+    arrow(1.15, 0.71, 1.4, 0.71)
+    box(
+        1.4,
+        0.4,
+        3.0,
+        0.62,
+        "chunks of a few hundred tokens,\noverlapping; keep titles, metadata",
+        t.blue,
+        "chunks",
+    )
+    arrow(1.75, 1.02, 1.75, 1.5)
+    side(1.83, 1.26, "embed (bi-encoder)")
+    arrow(3.75, 1.02, 3.75, 1.5)
+    side(3.83, 1.26, "terms")
+    box(0.1, 1.5, 2.05, 0.62, "vector index\n(ANN: HNSW, IVF)", t.blue, "vector-index")
+    box(2.45, 1.5, 1.95, 0.62, "BM25 keyword\nindex", t.blue, "bm25-index")
+
+    # 2 Retrieve: search both indexes with the query, fuse the two rankings.
+    stage(2.27, "2  Retrieve")
+    box(0.1, 2.62, 1.0, 0.62, "query", t.orange, "query")
+    arrow(1.1, 2.93, 1.35, 2.93)
+    box(
+        1.35,
+        2.62,
+        3.05,
+        0.62,
+        "nearest chunks to the embedded\nquery + BM25 keyword hits",
+        t.orange,
+        "search",
+    )
+    arrow(1.75, 2.12, 1.75, 2.62)
+    arrow(3.75, 2.12, 3.75, 2.62)
+    arrow(2.875, 3.24, 2.875, 3.56)
+    box(
+        0.1,
+        3.56,
+        full,
+        0.62,
+        "fuse the two rankings, e.g. reciprocal rank\nfusion: score = Σ 1 / (60 + rank)",
+        t.orange,
+        "fuse",
+    )
+
+    # 3 Rerank.
+    arrow(2.25, 4.18, 2.25, 4.66)
+    stage(4.27, "3  Rerank")
+    box(
+        0.1,
+        4.66,
+        full,
+        0.62,
+        "a cross-encoder scores each query–chunk\npair; keep the best few",
+        t.purple,
+        "rerank",
+    )
+
+    # 4 Generate with citations.
+    arrow(2.25, 5.28, 2.25, 5.76)
+    stage(5.39, "4  Generate")
+    box(
+        0.1,
+        5.76,
+        full,
+        0.98,
+        "LLM prompt: the chunks with IDs [1], [2] …;\nanswer only from them, cite the IDs,\n"
+        "say when the answer is missing",
+        t.green,
+        "generate",
+    )
+    facts.append("RAG stages: index, retrieve (dense + BM25, RRF k = 60), rerank, generate")
+    return fig
+
+
+# A/B test: power of the two-sided two-proportion z-test of the ab-test card.
+AB_BASELINE = 0.10  # control conversion rate p1
+AB_ALPHA = 0.05
+AB_POWER = 0.8
+AB_LIFT = 0.01  # the worked example's MDE: 10% -> 11%
+
+
+def two_proportion_power(p1: float, p2: float, n: float, alpha: float) -> float:
+    """Power of the two-sided two-proportion z-test with n users per arm.
+
+    The card's normal approximation: pooled variance 2 p q under H0, p1 q1 + p2 q2
+    under H1, both rejection tails counted (so the power at p2 = p1 is alpha)."""
+    z = NormalDist()
+    crit = z.inv_cdf(1 - alpha / 2)
+    p_bar = (p1 + p2) / 2
+    sd_null = math.sqrt(2 * p_bar * (1 - p_bar) / n)
+    sd_alt = math.sqrt((p1 * (1 - p1) + p2 * (1 - p2)) / n)
+    diff = p2 - p1
+    return z.cdf((diff - crit * sd_null) / sd_alt) + z.cdf((-diff - crit * sd_null) / sd_alt)
+
+
+def two_proportion_n(p1: float, p2: float, alpha: float, power: float) -> float:
+    """Users per arm, the card's formula (unrounded)."""
+    z = NormalDist()
+    z_a, z_b = z.inv_cdf(1 - alpha / 2), z.inv_cdf(power)
+    p_bar = (p1 + p2) / 2
+    root = z_a * math.sqrt(2 * p_bar * (1 - p_bar)) + z_b * math.sqrt(p1 * (1 - p1) + p2 * (1 - p2))
+    return root**2 / (p2 - p1) ** 2
+
+
+def minimum_detectable_effect(p1: float, n: float, alpha: float, power: float) -> float:
+    """Smallest lift p2 - p1 > 0 detected with the given power (bisection)."""
+    lo, hi = 0.0, 0.5
+    for _ in range(200):
+        mid = (lo + hi) / 2
+        if two_proportion_power(p1, p1 + mid, n, alpha) < power:
+            lo = mid
+        else:
+            hi = mid
+    return hi
+
+
+def ab_test_power(t: Theme, facts: list[str]) -> Figure:
+    """Power against the true lift for the worked sample size and four times it."""
+    p1, alpha = AB_BASELINE, AB_ALPHA
+    n_exact = two_proportion_n(p1, p1 + AB_LIFT, alpha, AB_POWER)
+    n1 = math.ceil(n_exact)
+    n_arcsine = NormalIndPower().solve_power(
+        effect_size=proportion_effectsize(p1 + AB_LIFT, p1), alpha=alpha, power=AB_POWER
+    )
+    assert (n1, math.ceil(n_arcsine)) == (14751, 14745), (n_exact, n_arcsine)  # the card's
+    sizes = [n1, 4 * n1]
+    lifts = np.linspace(0.0, 0.02, 401)
+
+    height = 4.6
+    fig = new_figure(t, height)
+    ax = fig.add_axes((0.15, 0.65 / height, 0.81, 3.3 / height))
+    styles = [(t.blue, "-", "series-n"), (t.orange, (0, (5, 2.5)), "series-4n")]
+    mdes = []
+    for n, (color, ls, gid) in zip(sizes, styles, strict=True):
+        power = np.array([two_proportion_power(p1, p1 + d, n, alpha) for d in lifts])
+        check = np.array(
+            [power_proportions_2indep(d, p1, n, alpha=alpha, return_results=False) for d in lifts]
+        )
+        assert np.max(np.abs(power - check)) < 1e-9  # statsmodels, same approximation
+        arcsine = NormalIndPower().power(
+            np.array([proportion_effectsize(p1 + d, p1) for d in lifts]), n, alpha
+        )
+        assert np.max(np.abs(power - arcsine)) < 0.01  # arcsine approximation
+        assert abs(power[0] - alpha) < 1e-12  # no effect: rejects with probability alpha
+        mde = minimum_detectable_effect(p1, n, alpha, AB_POWER)
+        mdes.append(mde)
+        label = f"n = {n:,} per arm" + (" (4×)" if n != n1 else "")
+        ax.plot(100 * lifts, power, color=color, ls=ls, lw=2.6, label=label, gid=gid)
+        ax.plot([100 * mde] * 2, [0, AB_POWER], color=color, ls=(0, (2, 2)), lw=1.6)
+        ax.plot(
+            [100 * mde],
+            [AB_POWER],
+            marker="o",
+            ms=7,
+            color=color,
+            mec=t.marker_edge,
+            ls="none",
+            zorder=5,
+            gid=f"{gid}-mde",
+        )
+        ax.text(
+            100 * mde + 0.04,
+            AB_POWER - 0.04,
+            f"MDE\n{100 * mde:.2f}",
+            color=color,
+            fontsize=SMALL,
+            ha="left",
+            va="top",
+            weight="bold",
+            linespacing=1.15,
+        )
+        facts.append(
+            f"n = {n}: power at +1 point {two_proportion_power(p1, p1 + 0.01, n, alpha):.4f}; "
+            f"MDE at 80% power {100 * mde:.4f} points; max |ours - arcsine| "
+            f"{np.max(np.abs(power - arcsine)):.4f}"
+        )
+    assert abs(mdes[1] / mdes[0] - 0.5) < 0.03  # 4x the users: about half the MDE
+    facts.append(f"n exact {n_exact:.2f} -> {n1}; statsmodels arcsine {n_arcsine:.2f}")
+
+    ax.axhline(AB_POWER, color=t.muted, lw=1.4, ls=(0, (6, 3)), zorder=0)
+    ax.axhline(alpha, color=t.muted, lw=1.4, ls=":", zorder=0)
+    ax.text(2.0, AB_POWER + 0.02, "power 0.8", ha="right", va="bottom", fontsize=SMALL)
+    ax.text(
+        2.0,
+        alpha + 0.02,
+        "α = 0.05: power at zero lift",
+        ha="right",
+        va="bottom",
+        fontsize=SMALL,
+    )
+    ax.set_xlim(0, 2.0)
+    ax.set_ylim(0, 1.0)
+    ax.set_xticks([0, 0.5, 1.0, 1.5, 2.0])
+    ax.set_yticks([0, 0.2, 0.4, 0.6, 0.8, 1.0])
+    ax.set_xlabel("true lift p₂ − p₁ (points; p₁ = 10%)")
+    ax.set_ylabel("power")
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(loc="upper left", bbox_to_anchor=(0.13, 1.0), frameon=False, handlelength=2.4)
+    return fig
+
+
+# ROC against precision-recall for the same scores at two prevalences.
+PR_POSITIVES = 1000  # positives and (unweighted) negatives
+PR_SEPARATION = 2.0  # positives N(2, 1), negatives N(0, 1)
+
+
+def roc_vs_pr(t: Theme, facts: list[str]) -> Figure:
+    """The same scores at 50% and 1% positives: ROC identical, PR collapses."""
+    rng = np.random.default_rng(2026)
+    positives = rng.normal(PR_SEPARATION, 1.0, PR_POSITIVES)
+    negatives = rng.normal(0.0, 1.0, PR_POSITIVES)
+    labels = np.r_[np.ones(PR_POSITIVES), np.zeros(PR_POSITIVES)]
+    scores = np.r_[positives, negatives]
+
+    height, panel, roc_bottom = 6.35, 2.28, 3.5
+    fig = new_figure(t, height)
+    roc_ax = fig.add_axes((0.6 / FIG_WIDTH, roc_bottom / height, panel / FIG_WIDTH, panel / height))
+    pr_ax = fig.add_axes((0.6 / FIG_WIDTH, 0.55 / height, panel / FIG_WIDTH, panel / height))
+    cases = [
+        (1.0, "50% positive: 1,000 + 1,000 scores", t.blue, "-", 2.8),
+        (99.0, "1% positive: same scores, negatives ×99", t.vermilion, (0, (4, 2.5)), 2.2),
+    ]
+    rocs, aps, handles = [], [], []
+    for weight, label, color, ls, lw in cases:
+        sample_weight = np.where(labels == 1, 1.0, weight)
+        prevalence = PR_POSITIVES / (PR_POSITIVES + weight * PR_POSITIVES)
+        fpr, tpr, _ = sk_roc_curve(
+            labels, scores, sample_weight=sample_weight, drop_intermediate=False
+        )
+        precision, recall, thresholds = precision_recall_curve(
+            labels, scores, sample_weight=sample_weight
+        )
+        auc = roc_auc_score(labels, scores, sample_weight=sample_weight)
+        ap = average_precision_score(labels, scores, sample_weight=sample_weight)
+        # Precision from the class-conditional rates: pi TPR / (pi TPR + (1 - pi) FPR).
+        fpr_at = np.array([np.mean(negatives >= th) for th in thresholds])
+        tpr_at = np.array([np.mean(positives >= th) for th in thresholds])
+        expected = prevalence * tpr_at / (prevalence * tpr_at + (1 - prevalence) * fpr_at)
+        assert np.allclose(precision[:-1], expected) and np.allclose(recall[:-1], tpr_at)
+        rocs.append((fpr, tpr, auc))
+        aps.append(ap)
+        name = "50" if weight == 1 else "1"
+        (line,) = roc_ax.plot(
+            fpr, tpr, color=color, ls=ls, lw=lw, label=label, gid=f"series-roc-{name}"
+        )
+        pr_ax.plot(
+            recall,
+            precision,
+            color=color,
+            ls=ls,
+            lw=lw,
+            drawstyle="steps-post",
+            gid=f"series-pr-{name}",
+        )
+        pr_ax.axhline(prevalence, color=color, ls=":", lw=1.6, zorder=0, gid=f"series-base-{name}")
+        handles.append(line)
+        facts.append(f"prevalence {prevalence:.2f}: ROC AUC {auc:.4f}, average precision {ap:.4f}")
+    (f50, t50, auc50), (f1, t1, auc1) = rocs
+    assert np.allclose(f50, f1, atol=1e-12) and np.allclose(t50, t1) and abs(auc50 - auc1) < 1e-12
+    roc_ax.plot([0, 1], [0, 1], color=t.muted, ls=":", lw=1.4, zorder=0, gid="series-random")
+
+    side = 3.08 / FIG_WIDTH
+    bold = {"fontsize": 12, "weight": "bold", "va": "top"}
+    note = {"fontsize": SMALL, "va": "top", "linespacing": 1.3}
+    y0 = (roc_bottom + panel) / height
+    fig.text(side, y0, "ROC", **bold)
+    fig.text(
+        side,
+        y0 - 0.3 / height,
+        f"the same curve\nat 50% and 1%:\nTPR and FPR\neach count one\nclass only\n\n"
+        f"AUC {auc50:.2f}\nat both",
+        **note,
+    )
+    y0 = (0.55 + panel) / height
+    fig.text(side, y0, "PR curve", **bold)
+    fig.text(
+        side,
+        y0 - 0.3 / height,
+        "precision counts\nnegatives too,\nso it falls with\nprevalence",
+        **note,
+    )
+    fig.text(side, y0 - 1.3 / height, f"AP {aps[0]:.2f} at 50%", color=t.blue, **note)
+    fig.text(side, y0 - 1.55 / height, f"AP {aps[1]:.2f} at 1%", color=t.vermilion, **note)
+    fig.text(side, y0 - 1.85 / height, "dotted: random\n= prevalence", **note)
+
+    for ax, xlabel, ylabel in [(roc_ax, "FPR", "TPR (recall)"), (pr_ax, "recall", "precision")]:
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1.02)
+        ax.set_xticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_yticks([0, 0.5, 1], ["0", "0.5", "1"])
+        ax.set_xlabel(xlabel, labelpad=2)
+        ax.set_ylabel(ylabel, labelpad=2)
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(0.02, 1.0),
+        frameon=False,
+        handlelength=2.4,
+    )
+    return fig
+
+
 FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "roc-curve": roc_curve,
     "confusion-matrix": confusion_matrix,
@@ -993,6 +1556,10 @@ FIGURES: dict[str, Callable[[Theme, list[str]], Figure]] = {
     "time-series-cv": time_series_cv,
     "knn-vs-kmeans": knn_vs_kmeans,
     "svm-margin": svm_margin,
+    "causal-attention": attention,
+    "rag-pipeline": rag_pipeline,
+    "ab-test-power": ab_test_power,
+    "roc-vs-pr-prevalence": roc_vs_pr,
 }
 
 
