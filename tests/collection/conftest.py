@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ankigen.build import build
+from ankigen.package.stamps import day
 
 from ..conftest import import_package
 
@@ -115,7 +116,7 @@ def tag_alpha_and_edit_beta(col) -> None:
     col.update_note(beta)
 
 
-def change_the_yaml(story: Story, tmp_path: Path) -> None:
+def change_the_yaml(story: Story, tmp_path: Path) -> str:
     """The YAML, later: 'gamma' removed, 'delta' moved to code, the category code
     renamed, and the tagged note 'alpha' edited; then built, a minute after the edits."""
     theory = THEORY.replace("The first letter", "The very first letter")
@@ -126,7 +127,9 @@ def change_the_yaml(story: Story, tmp_path: Path) -> None:
         + CODE[CODE.index("  - id: epsilon") :]
         + THEORY[THEORY.index("  - id: delta") :],
     )
-    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+    now = int(time.time()) + 60
+    build(story.root, tmp_path / "v2.apkg", now=now)
+    return day(now)  # the day the lock remembers 'gamma' was removed
 
 
 def fingerprint(folder: Path) -> dict[str, tuple[bytes, int]]:

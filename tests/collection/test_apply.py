@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import zipfile
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,9 +36,6 @@ print("open", flush=True)
 sys.stdin.read()
 col.close()
 """
-
-
-TODAY = datetime.now(UTC).date().isoformat()
 
 
 def notes_by_deck(path: Path) -> dict[str, str]:
@@ -108,7 +104,7 @@ def test_apply_story(story: Story, in_anki, tmp_path: Path) -> None:
 
 def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monkeypatch) -> None:
     in_anki(story.collection, tag_alpha_and_edit_beta)
-    change_the_yaml(story, tmp_path)
+    removed_on = change_the_yaml(story, tmp_path)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])
     assert result.exit_code == 0, result.output
@@ -130,7 +126,7 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
         "  epsilon  cards/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         "  delta    cards/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML: deleted (1)",
-        f'  gamma  on {TODAY}, Browser search: "ID:gamma"',
+        f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
         "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 media renamed",
         "removed the emptied subdeck 'Story::Code'",

@@ -247,14 +247,15 @@ def test_plan_of_a_first_import_lists_every_card_as_new(tmp_path: Path, write_ca
 def test_removed_notes_are_found_across_two_skipped_releases(story: Story, tmp_path: Path) -> None:
     """The learner has v1; v2 removed 'gamma', v3 removed 'delta'. Planning v3 finds
     both: a note is ankigen's when its GUID is the one of its ID field."""
+    v2, v3 = int(time.time()) + 60, int(time.time()) + 120
     story.write(code=CODE[: CODE.index("  - id: gamma")] + CODE[CODE.index("  - id: epsilon") :])
-    build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
+    build(story.root, tmp_path / "v2.apkg", now=v2)
     story.write(theory=THEORY[: THEORY.index("  - id: delta")])
-    build(story.root, tmp_path / "v3.apkg", now=int(time.time()) + 120)
+    build(story.root, tmp_path / "v3.apkg", now=v3)
     result = plan(story.root, story.profile)
     assert [(c.name, c.detail) for c in result.group("removed")] == [
-        ("delta", (f'on {day(int(time.time()) + 120)}, Browser search: "ID:delta"',)),
-        ("gamma", (f'on {day(int(time.time()) + 60)}, Browser search: "ID:gamma"',)),
+        ("delta", (f'on {day(v3)}, Browser search: "ID:delta"',)),
+        ("gamma", (f'on {day(v2)}, Browser search: "ID:gamma"',)),
     ]  # the days the lock remembers
     done = apply(story.root, story.profile)
     assert done.plan.group("removed") == result.group("removed")

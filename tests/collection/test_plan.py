@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -11,8 +10,6 @@ from ankigen.cli import main
 from ankigen.collection.plan import plan
 
 from .conftest import Story, change_the_yaml, fingerprint, tag_alpha_and_edit_beta
-
-TODAY = datetime.now(UTC).date().isoformat()
 
 
 def kinds(result) -> dict[str, list[str]]:
@@ -24,7 +21,7 @@ def kinds(result) -> dict[str, list[str]]:
 
 def test_plan_names_all_five_and_changes_no_byte(story: Story, in_anki, tmp_path: Path) -> None:
     in_anki(story.collection, tag_alpha_and_edit_beta)
-    change_the_yaml(story, tmp_path)
+    removed_on = change_the_yaml(story, tmp_path)
     before = fingerprint(story.profile)
 
     result = plan(story.root, story.profile)
@@ -46,7 +43,7 @@ def test_plan_names_all_five_and_changes_no_byte(story: Story, in_anki, tmp_path
     )
     assert by["subdeck", "delta"].detail == ("in 'Story::Theory', belongs in 'Story::Programming'",)
     assert by["subdeck", "epsilon"].detail == ("in 'Story::Code', belongs in 'Story::Programming'",)
-    assert by["removed", "gamma"].detail == (f'on {TODAY}, Browser search: "ID:gamma"',)
+    assert by["removed", "gamma"].detail == (f'on {removed_on}, Browser search: "ID:gamma"',)
     assert by["updated", "alpha"].detail == ("Answer",)
     assert result.surprise
 
@@ -55,7 +52,7 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
     story: Story, in_anki, tmp_path: Path, monkeypatch
 ) -> None:
     in_anki(story.collection, tag_alpha_and_edit_beta)
-    change_the_yaml(story, tmp_path)
+    removed_on = change_the_yaml(story, tmp_path)
     monkeypatch.chdir(tmp_path)
     result = CliRunner().invoke(main, ["plan", "--collection", "Anki2/User 1"])
     assert result.exit_code == 1, result.output
@@ -75,7 +72,7 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
         f"  epsilon  {root}/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         f"  delta    {root}/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML, still in the collection (apply deletes it) (1)",
-        f'  gamma  on {TODAY}, Browser search: "ID:gamma"',
+        f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
         "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 media renamed",
     ]
