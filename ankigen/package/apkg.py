@@ -32,7 +32,8 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
 def guid(deck: Deck, card_id: str) -> str:
-    """Never derived from content: editing a card keeps its note, and so its history."""
+    """Never derived from content: editing a card keeps its note, and so its history.
+    For a card with ``previous_ids``, ``card_id`` is its first id (``Card.first_id``)."""
     return genanki.guid_for(deck.id, card_id)
 
 
@@ -85,7 +86,9 @@ def write_apkg(
     notes: dict[str, Stamped] = {}  # by GUID
     for card in cards:
         r = card.rendered
-        note = genanki.Note(model, list(r.fields), tags=list(r.tags), guid=guid(deck, r.card.id))
+        note = genanki.Note(
+            model, list(r.fields), tags=list(r.tags), guid=guid(deck, r.card.first_id)
+        )
         subdecks[r.card.category].add_note(note)
         notes[note.guid] = card
     root.add_model(model)

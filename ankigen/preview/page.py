@@ -16,14 +16,17 @@ import base64
 import hashlib
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..atomic import replace_directory
-from ..build import check
+from ..build import Checked, check
 from ..errors import Problem, warning
+from ..package.lock import now_from_environment
 from ..package.notetype import note_type
+from ..package.stamps import day, restamp
 from ..render import FIELDS, RenderedCard, RenderedSet
 from ..render.tex import to_mathml as tex_to_mathml
 from ..source.model import CardSet
@@ -62,7 +65,8 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
     output = output or PREVIEW_DIR
     report = PreviewReport(card_set, output / "index.html", checked.warnings)
     notetype = note_type(card_set.deck)
-    page = _page(card_set, rendered, notetype.templates[0], report.warnings)
+    changed = _changed_days(checked)
+    page = _page(card_set, rendered, notetype.templates[0], report.warnings, changed)
     files: dict[str, bytes | Path] = {
         "index.html": page.encode(),
         "card.css": notetype.css.encode(),
@@ -91,12 +95,32 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(replace, text), failed
 
 
-def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: list[Problem]) -> str:
+def _changed_days(checked: Checked) -> dict[str, str]:
+    """The day each card last changed, as the package's ``<tag_root>::changed::<day>``
+    tag says: from the lock, and today for a card changed since the last build."""
+    now = now_from_environment() or int(time.time())
+    stamping = restamp(checked.lock, checked.rendered.cards, now)
+    return {card_id: day(stamp.mtime) for card_id, stamp in stamping.cards.items()}
+
+
+def _page(
+    card_set: CardSet,
+    rendered: RenderedSet,
+    template: dict,
+    warnings: list[Problem],
+    changed: dict[str, str] | None = None,
+) -> str:
     deck = card_set.deck
+    changed = changed or {}
     assets = resources.files("ankigen.preview") / "assets"
+    latest = max(changed.values(), default="")
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
     for card in rendered.cards:
-        by_category[card.card.category].append(_note(card_set, card, template, warnings))
+        when = changed.get(card.card.id, "")
+        by_category[card.card.category].append(
+            _note(card_set, card, template, warnings, when, bool(when) and when == latest)
+        )
+    in_latest = sum(1 for d in changed.values() if d == latest)
     links = "".join(
         f'<a href="#deck-{c.id}">{html.escape(c.name)} '
         f'<span class="count">{len(by_category[c.id])}</span></a>'
@@ -104,7 +128,7 @@ def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: li
     )
     sections = "".join(
         f'<section class="subdeck" id="deck-{c.id}"><h2>{html.escape(deck.name)}::'
-        f"{html.escape(c.name)}</h2>{''.join(by_category[c.id])}</section>"
+        f"{html.escape(deck.subdeck(c))}</h2>{''.join(by_category[c.id])}</section>"
         for c in deck.categories
     )
     description, _ = to_mathml(rendered.description)
@@ -127,6 +151,7 @@ def _page(card_set: CardSet, rendered: RenderedSet, template: dict, warnings: li
 <div class="controls">
 <input type="search" id="filter" placeholder="Filter: words, id, tag, level" aria-label="Filter">
 <button type="button" id="corrected" aria-pressed="false">With a correction</button>
+<button type="button" id="changed" aria-pressed="false">Changed {latest} ({in_latest})</button>
 <button type="button" id="night" aria-pressed="false">Night mode</button>
 <button type="button" id="phone" aria-pressed="false">Phone width</button>
 <span class="shown" id="shown"></span>
@@ -150,9 +175,16 @@ def _player(match: re.Match[str]) -> str:
 
 
 def _note(
-    card_set: CardSet, rendered: RenderedCard, template: dict, warnings: list[Problem]
+    card_set: CardSet,
+    rendered: RenderedCard,
+    template: dict,
+    warnings: list[Problem],
+    changed: str,
+    latest: bool,
 ) -> str:
     card = rendered.card
+    day_tag = (f"{card_set.deck.tag_root}::changed::{changed}",) if changed else ()
+    tags_shown = (*rendered.tags, *day_tag)
     fields: dict[str, str] = {}
     for name, value in zip(FIELDS, rendered.fields, strict=True):
         fields[name], failed = to_mathml(_SOUND.sub(_player, value))
@@ -172,14 +204,16 @@ def _note(
     ]
     category = card_set.category(card.category).name
     corrected = bool(card.correction.strip())
-    words = [card.id, category, card.level, *rendered.tags, card.question, card.answer]
+    words = [card.id, category, card.level, *tags_shown, card.question, card.answer]
     search = html.unescape(_TAGS.sub(" ", " ".join(words))).lower()
-    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in rendered.tags)
+    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in tags_shown)
+    classes = "note" + " corrected" * corrected + " changed" * latest
     return (
-        f'<article class="note{" corrected" * corrected}" id="card-{card.id}" '
+        f'<article class="{classes}" id="card-{card.id}" '
         f'data-search="{html.escape(search)}"><div class="meta">'
         f'<a class="id" href="#card-{card.id}">{card.id}</a>'
         f"<span>{html.escape(' · '.join(filter(None, [category, card.level])))}</span>"
         f"{'<span class=badge>Correction</span>' * corrected}"
+        f"{f'<span class=changed>Changed {changed}</span>' * latest}"
         f'<ul class="tags">{tags}</ul></div><div class="sides">{"".join(sides)}</div></article>'
     )

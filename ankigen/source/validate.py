@@ -33,6 +33,7 @@ QUESTION_KEYS = ("id", "text", "section", "number", "article")
 CARD_FILE_KEYS = ("category", "cards")
 CARD_KEYS = (
     "id", "question", "answer", "correction", "sources", "tags", "level", "reading",
+    "previous_ids",
 )  # fmt: skip
 READING_KEYS = ("title", "url")
 
@@ -335,6 +336,14 @@ def _card(
         if url and not re.match(r"https?://", url):
             link.problem("url", f"reading url '{url}' must start with http:// or https://")
         reading.append(Reading(title, url))
+    previous_ids = keys.texts("previous_ids")
+    for previous in previous_ids:
+        if not ID_PATTERN.fullmatch(previous):
+            keys.problem(
+                "previous_ids", f"previous id '{previous}' may only contain a-z, 0-9 and '-'"
+            )
+        elif previous == card_id:
+            keys.problem("previous_ids", f"{keys.what} lists its own id in previous_ids")
     return Card(
         id=card_id,
         category=category,
@@ -345,6 +354,7 @@ def _card(
         tags=tags,
         level=level,
         reading=tuple(reading),
+        previous_ids=previous_ids,
         path=path,
         line=data.line,
         lines=dict(data.key_lines),
@@ -352,14 +362,23 @@ def _card(
 
 
 def _check_unique_ids(cards: list[Card], problems: list[Problem]) -> None:
+    """A card id, current or previous, names one card only: each is a note's identity."""
     first: dict[str, Card] = {}
+
+    def where(card: Card) -> str:
+        return f"{card.path}:{card.lines.get('id', card.line)}"
+
     for card in cards:
-        if not card.id:
-            continue
-        if card.id in first:
-            other = first[card.id]
-            where = f"{other.path}:{other.lines.get('id', other.line)}"
-            message = f"duplicate card id '{card.id}' (first at {where})"
+        if card.id and first.setdefault(card.id, card) is not card:
+            message = f"duplicate card id '{card.id}' (first at {where(first[card.id])})"
             problems.append(Problem(card.path, card.lines.get("id", card.line), message))
-        else:
-            first[card.id] = card
+    for card in cards:
+        for previous in dict.fromkeys(card.previous_ids):
+            other = first.setdefault(previous, card)
+            if other is not card:
+                what = "the id" if other.id == previous else "a previous id"
+                message = (
+                    f"previous id '{previous}' is {what} of card '{other.id}' ({where(other)})"
+                )
+                line = card.lines.get("previous_ids", card.line)
+                problems.append(Problem(card.path, line, message))

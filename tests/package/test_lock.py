@@ -37,7 +37,7 @@ def test_lock_round_trips_with_sorted_keys(tmp_path: Path) -> None:
     assert read_lock(path) == (LOCK, [])
     data = json.loads(path.read_text())
     assert (list(data["categories"]), list(data["cards"])) == (["a", "b"], ["y", "z"])
-    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (2, "deck")
+    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (3, "deck")
 
 
 def test_a_version_1_lock_reads_without_a_deck_id(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_absent_lock_means_first_build(tmp_path: Path) -> None:
         ("{", "Expecting property name"),
         ("[]", "not a JSON object"),
         ('{"version": 0}', "unsupported version 0"),
-        ('{"version": 3}', "version 3 is newer than this ankigen reads: upgrade ankigen"),
+        ('{"version": 4}', "version 4 is newer than this ankigen reads: upgrade ankigen"),
         ('{"version": 1, "cards": {"a": {"mtime": 1}}}', "'hash'"),
         (b"\xff", "can't decode byte 0xff"),
     ],
@@ -111,12 +111,13 @@ def test_a_merge_conflict_is_resolved_so_that_anki_skips_nothing(
     assert "<<<<<<< HEAD" in path.read_text()
     lock, problems = read_lock(path)
     assert lock.cards == {
-        "edited": Stamp("", 30, "a"),  # sides disagree: no content matches, so stamped anew
+        # sides disagree: no content matches, so stamped anew; both times are remembered
+        "edited": Stamp("", 30, "a", earlier=((20, ""),)),
         "mine": Stamp("m", 7, "a"),
-        "same": Stamp("s", 12, "a"),  # the later of the two times
+        "same": Stamp("s", 12, "a", earlier=((10, ""),)),  # the later of the two times
         "yours": Stamp("t", 8, "a"),
     }
-    assert (lock.notetype, lock.deck_id) == (Stamp("", 9), "deck")
+    assert (lock.notetype, lock.deck_id) == (Stamp("", 9, earlier=((5, ""),)), "deck")
     assert [str(p) for p in problems] == [
         f"{path}: warning: merge conflict in the lock file: both sides merged, and the 1 card "
         "they disagree on will get a new time; a build writes the merged lock (then `git add` it)"

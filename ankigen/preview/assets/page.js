@@ -34,11 +34,13 @@
   function filter() {
     const words = document.getElementById("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
     const correctedOnly = document.getElementById("corrected").getAttribute("aria-pressed") === "true";
+    const changedOnly = document.getElementById("changed").getAttribute("aria-pressed") === "true";
     let count = 0;
     for (const note of cards) {
       const text = note.dataset.search;
       const match = words.every(function (w) { return text.includes(w); }) &&
-        (!correctedOnly || note.classList.contains("corrected"));
+        (!correctedOnly || note.classList.contains("corrected")) &&
+        (!changedOnly || note.classList.contains("changed"));
       note.hidden = !match;
       if (match) count += 1;
     }
@@ -49,5 +51,6 @@
   }
   document.getElementById("filter").addEventListener("input", filter);
   toggle(document.getElementById("corrected"), filter);
+  toggle(document.getElementById("changed"), filter);
   filter();
 })();
