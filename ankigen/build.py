@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -12,10 +12,11 @@ from pathlib import Path
 
 from .atomic import atomic_files
 from .errors import CardSetError, Problem, in_order, split, warning
-from .package.apkg import stamp, write_apkg
+from .package.apkg import Stamped, stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
 from .package.notetype import note_type, note_type_name
 from .package.output import output_path
+from .package.stamps import day, restamp
 from .render import RenderedSet, render_with_problems
 from .render.cache import RenderCache
 from .source.format import KINDS
@@ -37,6 +38,9 @@ class Report:
     notetypes_changed: list[str] = field(default_factory=list)  # kinds
     retyped: dict[str, str] = field(default_factory=dict)  # card id -> its old kind
     lock_found: bool = True  # False: no lock file, so every card got this build's time
+    renamed: list[tuple[str, str]] = field(default_factory=list)  # (previous id, id)
+    restored: list[str] = field(default_factory=list)
+    removed_earlier: list[str] = field(default_factory=list)  # by builds before this one
 
     @property
     def notetype_changed(self) -> bool:
@@ -115,20 +119,50 @@ def build(
     now: int | None = None,
     cache: bool = True,
     new_deck_id: bool = False,
+    change_note_type: bool = False,
 ) -> Report:
     """Compile the card set at ``root`` into an .apkg and update its lock file. ``output``
     is the file, or a directory to write ``<deck id>.apkg`` into (default: dist/). A deck
-    id other than the lock's is refused unless ``new_deck_id``."""
+    id other than the lock's is refused unless ``new_deck_id``, and a change to the note
+    type's fields or templates unless ``change_note_type``."""
     with _without_cycle_collector():
-        return _build(root, output, now, cache, new_deck_id)
+        return _build(root, output, now, cache, new_deck_id, change_note_type)
 
 
 def _build(
-    root: Path, output: Path | None, now: int | None, cache: bool, new_deck_id: bool
+    root: Path,
+    output: Path | None,
+    now: int | None,
+    cache: bool,
+    new_deck_id: bool,
+    change_note_type: bool,
 ) -> Report:
     checked = _check(root, cache)
+    report, _ = package(
+        checked, output, now, None, new_deck_id, write_lock=True, change_note_type=change_note_type
+    )
+    return report
+
+
+Adjust = Callable[[Stamped], Stamped]
+
+
+def package(
+    checked: Checked,
+    output: Path | None = None,
+    now: int | None = None,
+    adjust: Adjust | None = None,
+    new_deck_id: bool = False,
+    write_lock: bool = False,
+    change_note_type: bool = False,
+) -> tuple[Report, Lock]:
+    """Write the .apkg as ``build`` does, and return the lock of this build: with
+    ``write_lock``, written too (both files or neither); without, left unwritten, as
+    ``plan`` and ``apply`` need. ``adjust`` may change a note on its way into the
+    package (``apply`` merges a learner's own tags back in with it)."""
     card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
+    root = card_set.root
     output = output_path(output, root, deck.id)
     warnings = checked.warnings
     if checked.deck_id_changed:
@@ -159,40 +193,40 @@ def _build(
             report.notetypes_changed.append(kind)
         notetypes.append((notetype, stamped_type.mtime))
 
+    basic = next((n for n, _ in notetypes if n.kind == "basic"), None) or note_type(deck)
+    schema = basic.schema
+    if previous.schema and previous.schema != schema and not change_note_type:
+        raise CardSetError([_schema_changed(deck, previous.schema, schema)])
+    stamping = restamp(previous, rendered.cards, now)
+    report.new, report.changed, report.retyped = stamping.new, stamping.changed, stamping.retyped
+    report.removed = sorted({*stamping.gone, *stamping.retyped})  # a retyped card's old note
+    report.renamed, report.restored = stamping.renamed, stamping.restored
+    report.removed_earlier = sorted(set(stamping.removed) - set(stamping.gone))
+    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schema
+    # Each note carries the day it last changed, from the lock alone (not in the content
+    # hash), so a learner can study exactly what a release corrected.
     stamped = []
     for r in rendered.cards:
-        card = r.card
-        before = previous.cards.get(card.id)
-        if before is not None and before.kind != card.kind:
-            report.retyped[card.id] = before.kind
-            before = None  # a new note to Anki
-        clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
-        lock.cards[card.id] = Stamp(
-            r.content_hash, next_mtime(before, r.content_hash, now), card.category,
-            card.kind, clozes,
-        )  # fmt: skip
-        stamped.append((r, lock.cards[card.id].mtime))
-        if before is None:
-            report.new.append(card.id)
-        elif before.hash != r.content_hash:
-            report.changed.append(card.id)
-    report.removed = sorted(set(previous.cards) - set(lock.cards) | set(report.retyped))
+        mtime = stamping.cards[r.card.id].mtime
+        stamped.append((replace(r, tags=(*r.tags, changed_tag(deck, mtime))), mtime))
 
     # Both files are written beside their places first, then both renamed: a build that
     # fails, or cannot write either one, leaves the package and the lock as they were.
-    with atomic_files(output, lock_path) as (out, lock_out):
+    files = (output, lock_path) if write_lock else (output,)
+    with atomic_files(*files) as (out, *lock_out):
         write_apkg(
             out,
             output.parent,
             deck,
             rendered.description,
             notetypes,
-            stamp(stamped),
+            [adjust(s) for s in stamp(stamped)] if adjust else stamp(stamped),
             rendered.media,
         )
-        lock_out.write(lock.to_json().encode())
+        for file in lock_out:
+            file.write(lock.to_json().encode())
     report.size = output.stat().st_size
-    return report
+    return report, lock
 
 
 def _deck_id_changed(previous: Lock, card_set: CardSet) -> Problem | None:
@@ -317,3 +351,28 @@ def _kind_changes(previous: Lock, deck: Deck, rendered: RenderedSet) -> list[Pro
             )
             warnings.append(warning(card.path, card.lines.get("text", card.line), message))
     return warnings
+
+
+def changed_tag(deck: Deck, mtime: int) -> str:
+    return f"{deck.tag_root}::changed::{day(mtime)}"
+
+
+def _schema_changed(deck: Deck, before: dict, after: dict) -> Problem:
+    """A build that changes the note type's fields or templates: Anki's importer then
+    adds a copy of the note type and leaves every note a learner has as it was."""
+    changes = []
+    for kind in ("fields", "templates"):
+        old, new = [tuple(e) for e in before.get(kind, [])], [tuple(e) for e in after.get(kind, [])]
+        singular = kind[:-1]
+        changes += [f"{singular} '{n}' added" for n, i in new if (n, i) not in old]
+        changes += [f"{singular} '{n}' removed" for n, i in old if (n, i) not in new]
+        if not changes and old != new:
+            changes.append(f"{kind} reordered")
+    message = (
+        f"this build changes the note type's fields or templates ({', '.join(changes)}): "
+        "Anki's importer would then ignore the updates to every note a learner already "
+        "has, unless they tick *Merge note types* when importing (or run `ankigen apply "
+        "--merge-note-types`), and Anki will then ask them for a one-way sync. Build "
+        "with --change-note-type to go ahead"
+    )
+    return Problem(deck.path, None, message)

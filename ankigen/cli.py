@@ -79,8 +79,16 @@ def main() -> None:
     help="Build although the deck id differs from the lock's: Anki imports every card as "
     "a new note, and the old notes keep their review history.",
 )
+@click.option(
+    "--change-note-type",
+    is_flag=True,
+    help="Build although the note type's fields or templates change: Anki then ignores "
+    "updates to the notes learners have unless they merge note types.",
+)
 @NO_CACHE
-def build(cards_dir: Path, output: Path | None, new_deck_id: bool, no_cache: bool) -> None:
+def build(
+    cards_dir: Path, output: Path | None, new_deck_id: bool, change_note_type: bool, no_cache: bool
+) -> None:
     """Validate CARDS_DIR and compile it into one .apkg.
 
     Also updates CARDS_DIR/ankigen.lock, which keeps each card's modification
@@ -95,7 +103,13 @@ def build(cards_dir: Path, output: Path | None, new_deck_id: bool, no_cache: boo
     with reported():
         from .build import build as run_build
 
-        report = run_build(cards_dir, output, cache=not no_cache, new_deck_id=new_deck_id)
+        report = run_build(
+            cards_dir,
+            output,
+            cache=not no_cache,
+            new_deck_id=new_deck_id,
+            change_note_type=change_note_type,
+        )
     _summary(report)
 
 
@@ -144,6 +158,115 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     _warnings(report.warnings)
     click.echo(f"wrote {report.index} ({_cards(len(report.card_set.cards))})")
     click.echo(f"open {report.index.resolve().as_uri()}")
+
+
+COLLECTION = click.option(
+    "--collection",
+    "collection",
+    required=True,
+    type=click.Path(exists=True, path_type=Path),
+    metavar="COLLECTION",
+    help="The Anki collection: a profile folder, a collection.anki2, a .colpkg or an .apkg.",
+)
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@COLLECTION
+@NO_CACHE
+def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
+    """Show what importing CARDS_DIR's package would do to an Anki collection, card by
+    card, without changing it: Anki's own importer runs on a copy.
+
+    \b
+    COLLECTION is an Anki profile folder or its collection.anki2. Anki keeps
+    each profile in a folder named after it:
+      Linux    ~/.local/share/Anki2/<profile>
+      macOS    ~/Library/Application Support/Anki2/<profile>
+      Windows  %APPDATA%\\Anki2\\<profile>
+
+    COLLECTION may also be a .colpkg (a whole collection, as AnkiDroid and AnkiMobile export
+    it) or an .apkg (a fresh collection with that package imported: a new release
+    checked against the one before).
+
+    Exits 1 when the import would leave the collection unlike the YAML or lose
+    something of yours (removed notes, old subdecks, dropped tags, conflicts).
+
+    \b
+    Example:
+      ankigen plan --collection ~/.local/share/Anki2/"User 1"
+      ankigen plan cards --collection dist/previous-release.apkg
+    """
+    from .collection.plan import plan as run_plan
+    from .collection.report import lines
+
+    with reported():
+        result = run_plan(cards_dir, collection, cache=not no_cache)
+    for line in lines(result):
+        click.echo(line)
+    raise SystemExit(1 if result.surprise else 0)
+
+
+@main.command()
+@click.argument("cards_dir", default="cards", type=CARDS_DIR)
+@COLLECTION
+@click.option(
+    "--prefer-yaml",
+    is_flag=True,
+    help="Where a note changed both in Anki and in the YAML, take the YAML's version.",
+)
+@click.option(
+    "--merge-note-types",
+    is_flag=True,
+    help="Merge a note type whose fields or templates changed (Anki then asks for a one-way sync).",
+)
+@NO_CACHE
+def apply(
+    cards_dir: Path, collection: Path, prefer_yaml: bool, merge_note_types: bool, no_cache: bool
+) -> None:
+    """Import CARDS_DIR's package into an Anki collection, then do what the importer
+    cannot: move cards to their category's current subdeck, delete the notes whose
+    cards were removed from the YAML, and keep the tags you added in Anki.
+
+    Refuses while Anki has the collection open. Makes a backup first, in Anki's
+    own format, in the profile's backups/ folder (Anki's File > Switch Profile >
+    Open Backup restores it). Keeps review history and scheduling, and never makes
+    Anki ask for a one-way sync unless a note type's fields changed and you pass
+    --merge-note-types. Running it again changes nothing.
+
+    \b
+    COLLECTION is an Anki profile folder or its collection.anki2:
+      Linux    ~/.local/share/Anki2/<profile>
+      macOS    ~/Library/Application Support/Anki2/<profile>
+      Windows  %APPDATA%\\Anki2\\<profile>
+
+    \b
+    Example:
+      ankigen build && ankigen plan --collection ~/.local/share/Anki2/"User 1"
+      ankigen apply --collection ~/.local/share/Anki2/"User 1"
+    """
+    from .collection.apply import apply as run_apply
+    from .collection.report import lines
+
+    with reported():
+        done = run_apply(
+            cards_dir,
+            collection,
+            cache=not no_cache,
+            prefer_yaml=prefer_yaml,
+            merge_notetypes=merge_note_types,
+            progress=click.echo,
+        )
+        if done.refused:
+            for line in lines(done.plan):
+                click.echo(line)
+            raise CardSetError(done.refused)
+    for line in lines(done.plan, applied=done.changed):
+        click.echo(line)
+    for name in done.removed_decks:
+        click.echo(f"removed the emptied subdeck '{name}'")
+    if not done.changed:
+        click.echo("nothing to do: the collection already matches the YAML")
 
 
 @main.command()
@@ -212,6 +335,10 @@ def _summary(report: Report) -> None:
         for label, ids in (("new", report.new), ("changed", report.changed)):
             if ids:
                 click.echo(f"  {label}: {_ids(ids)}")
+    for old, new in report.renamed:
+        click.echo(f"  renamed: {old} -> {new} (the same note in Anki: its history stays)")
+    if report.restored:
+        click.echo(f"  restored: {_ids(report.restored)}")
     if report.removed:
         from .build import removed_search
 
@@ -220,6 +347,13 @@ def _summary(report: Report) -> None:
             removed_search(deck, card_id, report.retyped.get(card_id)) for card_id in report.removed
         )
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
+    if report.removed or report.removed_earlier:
+        earlier = len(report.removed_earlier)
+        if earlier:
+            click.echo(f"  the lock remembers {_cards(earlier)} removed by earlier builds")
+        click.echo(
+            "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
+        )
     if report.notetypes_changed:
         kinds = [k for k in report.notetypes_changed if k != "basic"]
         which = f" of {', '.join(kinds)} cards" if kinds else ""

@@ -73,3 +73,27 @@ def edit_one_card(root: Path, marker: str) -> None:
     )
     assert edited != text or f"({marker})" in text, "card-0 not found"
     path.write_text(edited, encoding="utf-8")
+
+
+def write_collection(path: Path, count: int, package: Path | None = None) -> None:
+    """An Anki collection (the real backend) holding ``count`` notes of Anki's Basic
+    note type in one deck of their own, and ``package`` imported as a learner would."""
+    from anki.collection import AddNoteRequest, Collection
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    col = Collection(str(path))
+    try:
+        basic = col.models.by_name("Basic")
+        deck = col.decks.id("Other notes")
+        requests = []
+        for i in range(count):
+            note = col.new_note(basic)
+            note["Front"], note["Back"] = card(i)
+            requests.append(AddNoteRequest(note=note, deck_id=deck))
+        col.add_notes(requests)
+        if package is not None:
+            from ankigen.collection.target import import_package
+
+            import_package(col, package)
+    finally:
+        col.close()

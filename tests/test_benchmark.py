@@ -56,3 +56,22 @@ def test_the_floor_writes_the_same_notes_with_genanki_alone(tmp_path: Path) -> N
     db = sqlite3.connect(tmp_path / "collection.anki2")
     assert db.execute("SELECT COUNT(*) FROM notes").fetchone() == (6,)
     db.close()
+
+
+def test_the_plan_benchmark_collection_has_other_notes_and_the_deck(tmp_path: Path) -> None:
+    build(synthetic_set(tmp_path), tmp_path / "deck.apkg", now=1_700_000_000)
+    path = tmp_path / "profile" / "collection.anki2"
+    synthetic.write_collection(path, 25, tmp_path / "deck.apkg")
+    from anki.collection import Collection
+
+    col = Collection(str(path))
+    try:
+        assert len(col.find_notes('"deck:Other notes"')) == 25
+        assert col.note_count() == 25 + 4
+    finally:
+        col.close()
+
+
+def synthetic_set(tmp_path: Path) -> Path:
+    synthetic.write_ankigen(tmp_path / "a", 4)
+    return tmp_path / "a"

@@ -33,6 +33,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
     """Never derived from content: editing a card keeps its note, and so its history.
+    For a card with ``previous_ids``, ``card_id`` is its first id (``Card.first_id``).
 
     Derived from the kind too (a basic card's as it always was), since Anki cannot
     change a note's type on import: it would skip a note of the same GUID but another
@@ -97,7 +98,7 @@ def write_apkg(
         r = card.rendered
         note = genanki.Note(
             models[r.card.kind], list(r.fields), tags=list(r.tags),
-            guid=guid(deck, r.card.id, r.card.kind),
+            guid=guid(deck, r.card.first_id, r.card.kind),
         )  # fmt: skip
         note.cards = [genanki.Card(o) for o in r.ords]  # as Anki counts them, not genanki
         subdecks[r.card.category].add_note(note)

@@ -6,6 +6,12 @@ while its content is unchanged, and gets ``max(now, previous + 1)`` when it
 changes. The same goes for the note type (its templates and CSS). The lock also
 records the deck id, since every GUID derives from it.
 
+It remembers what Anki's importer forgets: the times each card had before (so that
+``plan`` can tell a note edited in Anki from one an older build wrote), the cards
+removed and when (so that their notes are found in a collection that skipped
+releases), and the note type's fields and templates (a build that changes them is
+refused unless asked for, since Anki then ignores the updates).
+
 The file is versioned JSON. To add something: a field on ``Lock`` (with a default),
 written in ``to_json`` and read in ``_from_data``; bump ``VERSION`` and add an
 upgrade step for the previous version to ``_UPGRADES``.
@@ -16,14 +22,14 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..errors import CardSetError, Problem, warning
 
 LOCK_FILE = "ankigen.lock"
-VERSION = 2
+VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,10 @@ class Stamp:
     hash: str
     mtime: int
     category: str = ""
+    fields: str = ""  # a digest of the note's fields as Anki stores them (fields_digest)
+    earlier: tuple[tuple[int, str], ...] = ()  # (mtime, fields) it had before, oldest first
+    first: str = ""  # the id its GUID derives from, when not its own (previous_ids)
+    removed: str = ""  # for a removed card: the day (UTC) a build found it gone
     kind: str = "basic"  # a note of another kind is another note to Anki
     clozes: tuple[int, ...] = ()  # the card numbers of a cloze note
 
@@ -39,9 +49,11 @@ class Stamp:
 class Lock:
     deck: str = ""  # root deck name
     categories: dict[str, str] = field(default_factory=dict)  # id -> subdeck name
-    notetype: Stamp | None = None  # the basic note type's
+    notetype: Stamp | None = None
     cards: dict[str, Stamp] = field(default_factory=dict)
     deck_id: str = ""  # the deck id every GUID derives from ("" from a version-1 lock)
+    removed: dict[str, Stamp] = field(default_factory=dict)  # removed card id -> last stamp
+    schema: dict[str, list[list[Any]]] = field(default_factory=dict)  # fields, templates
     # The note types of the other kinds. Like a card's kind and cloze numbers, written
     # only when there are any, so a lock without them reads as before they existed.
     notetypes: dict[str, Stamp] = field(default_factory=dict)
@@ -54,6 +66,8 @@ class Lock:
             "categories": self.categories,
             "notetype": _stamp_json(self.notetype) if self.notetype else None,
             "cards": {card_id: _stamp_json(s) for card_id, s in self.cards.items()},
+            "removed": {card_id: _stamp_json(s) for card_id, s in self.removed.items()},
+            "schema": self.schema,
         }
         if self.notetypes:
             data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
@@ -69,6 +83,14 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
     data: dict[str, object] = {"hash": stamp.hash, "mtime": stamp.mtime}
     if stamp.category:
         data["category"] = stamp.category
+    if stamp.fields:
+        data["fields"] = stamp.fields
+    if stamp.earlier:
+        data["earlier"] = [list(e) for e in stamp.earlier]
+    if stamp.first:
+        data["first"] = stamp.first
+    if stamp.removed:
+        data["removed"] = stamp.removed
     if stamp.kind != "basic":
         data["type"] = stamp.kind
     if stamp.clozes:
@@ -77,9 +99,17 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
 
 
 def _stamp(data: dict[str, Any]) -> Stamp:
-    category, kind = str(data.get("category", "")), str(data.get("type", "basic"))
-    clozes = tuple(int(n) for n in data.get("clozes", ()))
-    return Stamp(str(data["hash"]), int(data["mtime"]), category, kind, clozes)
+    return Stamp(
+        str(data["hash"]),
+        int(data["mtime"]),
+        str(data.get("category", "")),
+        str(data.get("fields", "")),
+        tuple((int(m), str(f)) for m, f in data.get("earlier", ())),
+        str(data.get("first", "")),
+        str(data.get("removed", "")),
+        str(data.get("type", "basic")),
+        tuple(int(n) for n in data.get("clozes", ())),
+    )
 
 
 def _from_data(data: dict[str, Any]) -> Lock:
@@ -90,6 +120,8 @@ def _from_data(data: dict[str, Any]) -> Lock:
         categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
         notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
         cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
+        removed={str(card_id): _stamp(s) for card_id, s in data.get("removed", {}).items()},
+        schema={str(k): [list(e) for e in v] for k, v in (data.get("schema") or {}).items()},
         notetypes={str(k): _stamp(s) for k, s in data.get("notetypes", {}).items()},
     )
 
@@ -99,7 +131,16 @@ def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 2, "deck_id": ""}
 
 
-_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {1: _from_version_1}
+def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 2 kept no removed cards, earlier times or note-type schema: the next build
+    # starts keeping them, and records the schema without a check.
+    return {**data, "version": 3}
+
+
+_UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    1: _from_version_1,
+    2: _from_version_2,
+}
 
 
 def _parse(text: str) -> Lock:
@@ -173,6 +214,8 @@ def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
         categories={**theirs.categories, **ours.categories},
         notetype=notetypes.get(""),
         cards=merged,
+        removed={k: v for k, v in {**theirs.removed, **ours.removed}.items() if k not in merged},
+        schema=ours.schema if ours.schema == theirs.schema else {},
         notetypes=_merge(ours.notetypes, theirs.notetypes)[0],
     )
     message = (
@@ -215,10 +258,39 @@ def _merge(ours: dict[str, Stamp], theirs: dict[str, Stamp]) -> tuple[dict[str, 
     for key in ours.keys() & theirs.keys():
         a, b = ours[key], theirs[key]
         differ += a.hash != b.hash
-        merged[key] = replace(
-            a, hash=a.hash if a.hash == b.hash else "", mtime=max(a.mtime, b.mtime)
+        newer, older = (a, b) if a.mtime >= b.mtime else (b, a)
+        earlier = {*a.earlier, *b.earlier, (older.mtime, older.fields)} - {
+            (newer.mtime, newer.fields)
+        }
+        merged[key] = Stamp(
+            a.hash if a.hash == b.hash else "",
+            newer.mtime,
+            a.category,
+            newer.fields,
+            tuple(sorted(earlier)),
+            a.first or b.first,
+            kind=a.kind,
+            clozes=a.clozes,
         )
     return dict(sorted(merged.items())), differ
+
+
+def next_stamp(
+    previous: Stamp | None,
+    content_hash: str,
+    fields: str,
+    now: int,
+    category: str = "",
+    first: str = "",
+    kind: str = "basic",
+    clozes: tuple[int, ...] = (),
+) -> Stamp:
+    """The stamp for a card: ``next_mtime``, with what it had before kept."""
+    mtime = next_mtime(previous, content_hash, now)
+    earlier = previous.earlier if previous else ()
+    if previous is not None and previous.mtime != mtime:
+        earlier = (*earlier, (previous.mtime, previous.fields))
+    return Stamp(content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes)
 
 
 def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:

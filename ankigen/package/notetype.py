@@ -57,6 +57,15 @@ class NoteType:
     kind: str = "basic"
 
     @property
+    def schema(self) -> dict[str, list[list]]:
+        """What Anki's importer compares to decide whether a note type changed shape:
+        its fields and templates, by name and id, in order (rslib, equal_schema)."""
+        return {
+            "fields": [[f["name"], f["id"]] for f in self.fields],
+            "templates": [[t["name"], t["id"]] for t in self.templates],
+        }
+
+    @property
     def content_hash(self) -> str:
         data = json.dumps([self.name, self.fields, self.templates, self.css], sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()

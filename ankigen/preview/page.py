@@ -16,14 +16,17 @@ import base64
 import hashlib
 import html
 import re
+import time
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
 from ..atomic import replace_directory
-from ..build import check
+from ..build import Checked, check
 from ..errors import Problem, warning
+from ..package.lock import now_from_environment
 from ..package.notetype import NoteType, note_type
+from ..package.stamps import day, restamp
 from ..render import RenderedCard, RenderedSet
 from ..render.tex import to_mathml as tex_to_mathml
 from ..source.format import KINDS
@@ -66,7 +69,8 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
     report = PreviewReport(card_set, output / "index.html", checked.warnings)
     kinds = sorted({c.kind for c in card_set.cards} | {"basic"}, key=KINDS.index)
     notetypes = {kind: note_type(card_set.deck, kind) for kind in kinds}
-    page = _page(card_set, rendered, notetypes, report.warnings)
+    changed = _changed_days(checked)
+    page = _page(card_set, rendered, notetypes, report.warnings, changed)
     files: dict[str, bytes | Path] = {
         "index.html": page.encode(),
         **{_css_name(kind): notetypes[kind].css.encode() for kind in kinds},
@@ -99,18 +103,33 @@ def _css_name(kind: str) -> str:
     return "card.css" if kind == "basic" else f"card-{kind}.css"
 
 
+def _changed_days(checked: Checked) -> dict[str, str]:
+    """The day each card last changed, as the package's ``<tag_root>::changed::<day>``
+    tag says: from the lock, and today for a card changed since the last build."""
+    now = now_from_environment() or int(time.time())
+    stamping = restamp(checked.lock, checked.rendered.cards, now)
+    return {card_id: day(stamp.mtime) for card_id, stamp in stamping.cards.items()}
+
+
 def _page(
     card_set: CardSet,
     rendered: RenderedSet,
     notetypes: dict[str, NoteType],
     warnings: list[Problem],
+    changed: dict[str, str] | None = None,
 ) -> str:
     deck = card_set.deck
+    changed = changed or {}
     assets = resources.files("ankigen.preview") / "assets"
+    latest = max(changed.values(), default="")
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
     for card in rendered.cards:
+        when = changed.get(card.card.id, "")
         notetype = notetypes[card.card.kind]
-        by_category[card.card.category].append(_note(card_set, card, notetype, warnings))
+        by_category[card.card.category].append(
+            _note(card_set, card, notetype, warnings, when, bool(when) and when == latest)
+        )
+    in_latest = sum(1 for d in changed.values() if d == latest)
     links = "".join(
         f'<a href="#deck-{c.id}">{html.escape(c.name)} '
         f'<span class="count">{len(by_category[c.id])}</span></a>'
@@ -118,7 +137,7 @@ def _page(
     )
     sections = "".join(
         f'<section class="subdeck" id="deck-{c.id}"><h2>{html.escape(deck.name)}::'
-        f"{html.escape(c.name)}</h2>{''.join(by_category[c.id])}</section>"
+        f"{html.escape(deck.subdeck(c))}</h2>{''.join(by_category[c.id])}</section>"
         for c in deck.categories
     )
     description, _ = to_mathml(rendered.description)
@@ -142,6 +161,7 @@ def _page(
 <input type="search" id="filter" aria-label="Filter"
  placeholder="Filter: words, tag:, level:, id:, type: (as in Anki's search)">
 <button type="button" id="corrected" aria-pressed="false">With a correction</button>
+<button type="button" id="changed" aria-pressed="false">Changed {latest} ({in_latest})</button>
 <button type="button" id="night" aria-pressed="false">Night mode</button>
 <button type="button" id="phone" aria-pressed="false">Phone width</button>
 <span class="shown" id="shown"></span>
@@ -165,10 +185,17 @@ def _player(match: re.Match[str]) -> str:
 
 
 def _note(
-    card_set: CardSet, rendered: RenderedCard, notetype: NoteType, warnings: list[Problem]
+    card_set: CardSet,
+    rendered: RenderedCard,
+    notetype: NoteType,
+    warnings: list[Problem],
+    changed: str = "",
+    latest: bool = False,
 ) -> str:
     card = rendered.card
     category = card_set.category(card.category).name
+    day_tag = (f"{card_set.deck.tag_root}::changed::{changed}",) if changed else ()
+    tags_shown = (*rendered.tags, *day_tag)
     fields: dict[str, str] = {}
     for name, value in rendered.field_map().items():
         value = _SOUND.sub(_player, value)
@@ -205,22 +232,24 @@ def _note(
                 f'<div class="card">{side}</div></template></div></figure>'
             )
     corrected = bool(card.correction.strip())
-    words = [card.id, category, card.level, *rendered.tags]
+    words = [card.id, category, card.level, *tags_shown]
     words += [card.question, card.answer, card.text, card.extra]
     search = html.unescape(_TAGS.sub(" ", " ".join(words))).lower()
-    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in rendered.tags)
+    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in tags_shown)
     data = {"search": search, "id": card.id, "type": card.kind, "level": card.level}
     data["cards"] = str(len(rendered.ords))
-    data["tags"] = " ".join(rendered.tags).lower()
+    data["tags"] = " ".join(tags_shown).lower()
     attributes = "".join(f' data-{k}="{html.escape(v)}"' for k, v in data.items())
     meta = " · ".join(
         filter(None, [category, card.level, "" if card.kind == "basic" else card.kind])
     )
+    classes = "note" + " corrected" * corrected + " changed" * latest
     return (
-        f'<article class="note{" corrected" * corrected}" id="card-{card.id}"{attributes}>'
+        f'<article class="{classes}" id="card-{card.id}"{attributes}>'
         f'<div class="meta"><a class="id" href="#card-{card.id}">{card.id}</a>'
         f"<span>{html.escape(meta)}</span>"
         f"{'<span class=badge>Correction</span>' * corrected}"
+        f"{f'<span class=changed>Changed {changed}</span>' * latest}"
         f'<ul class="tags">{tags}</ul></div><div class="sides">{"".join(sides)}</div></article>'
     )
 

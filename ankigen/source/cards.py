@@ -9,7 +9,7 @@ from typing import Any
 
 from ..errors import Problem
 from . import format as spec
-from .keys import Keys, close_match, kind_of, read_mapping
+from .keys import ID_PATTERN, Keys, close_match, kind_of, read_mapping
 from .load import LineDict
 from .model import Card, Deck, Question, Reading
 
@@ -79,6 +79,7 @@ def _card(
         tags=values["tags"],
         level=values["level"],
         reading=values["reading"],
+        previous_ids=values["previous_ids"],
         path=path,
         line=data.line,
         lines=dict(data.key_lines),
@@ -131,6 +132,14 @@ def _card_value(
             levels = ", ".join(spec.LEVELS)
             keys.problem(name, f"{keys.what}: level must be one of {levels}, not '{level}'")
         return level
+    if key.value == spec.PREVIOUS:
+        previous_ids = keys.texts(name)
+        for previous in previous_ids:
+            if not ID_PATTERN.fullmatch(previous):
+                keys.problem(name, f"previous id '{previous}' may only contain a-z, 0-9 and '-'")
+            elif previous == keys.data.get("id"):
+                keys.problem(name, f"{keys.what} lists its own id in previous_ids")
+        return previous_ids
     assert key.value == spec.READING, key
     reading = []
     for entry in keys.mappings(name):

@@ -19,6 +19,7 @@ IDS = "ids"  # a list of ids of something else (sources)
 LEVEL = "level"  # one of LEVELS
 KIND = "kind"  # one of KINDS
 READING = "reading"  # a list of {title, url}
+PREVIOUS = "previous"  # a list of ids the card had before
 CATEGORIES = "categories"  # a list of {id, name}
 LABELS = "labels"  # a mapping of box name to its label
 PATH = "path"  # a file inside the card set
@@ -44,6 +45,7 @@ _COMMON = (
     Key("tags", TAGS, "Extra tags, without spaces (<tag_root>::topic::<tag>)."),
     Key("level", LEVEL, "basic, intermediate or advanced."),
     Key("reading", READING, "Further reading: http(s) links."),
+    Key("previous_ids", PREVIOUS, "Ids the card had before, oldest first: renamed, one note."),
 )
 
 CARD_KEYS: dict[str, tuple[Key, ...]] = {

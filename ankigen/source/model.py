@@ -77,10 +77,17 @@ class Card:
     tags: tuple[str, ...] = ()
     level: str = ""
     reading: tuple[Reading, ...] = ()
+    previous_ids: tuple[str, ...] = ()  # ids the card had before, oldest first
     path: Path = Path()
     line: int = 0
     # line of each key, so that a problem found while rendering points at its field
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+    @property
+    def first_id(self) -> str:
+        """The id its note's GUID derives from: the first it ever had, so that a renamed
+        card stays the same note in Anki, with its review history."""
+        return self.previous_ids[0] if self.previous_ids else self.id
 
 
 @dataclass(frozen=True)

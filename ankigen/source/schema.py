@@ -42,8 +42,8 @@ def _value(key: spec.Key) -> dict[str, Any]:
         found = {"enum": [*spec.KINDS, None]}
     elif value == spec.LEVEL:
         found = {"enum": [*spec.LEVELS, "", None]}
-    elif value in (spec.TAGS, spec.IDS):
-        pattern = r"^\S+$" if value == spec.TAGS else _TEXT
+    elif value in (spec.TAGS, spec.IDS, spec.PREVIOUS):
+        pattern = {spec.TAGS: r"^\S+$", spec.IDS: _TEXT, spec.PREVIOUS: "^[a-z0-9-]+$"}[value]
         found = {"type": "array", "items": {"type": "string", "pattern": pattern}}
     elif value == spec.READING:
         found = {"type": "array", "items": _mapping(spec.READING_KEYS)}

@@ -214,14 +214,23 @@ def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], d
 
 
 def _check_unique_ids(cards: list[Card], problems: list[Problem]) -> None:
+    """A card id, current or previous, names one card only: each is a note's identity."""
     first: dict[str, Card] = {}
+
+    def where(card: Card) -> str:
+        return f"{card.path}:{card.lines.get('id', card.line)}"
+
     for card in cards:
-        if not card.id:
-            continue
-        if card.id in first:
-            other = first[card.id]
-            where = f"{other.path}:{other.lines.get('id', other.line)}"
-            message = f"duplicate card id '{card.id}' (first at {where})"
+        if card.id and first.setdefault(card.id, card) is not card:
+            message = f"duplicate card id '{card.id}' (first at {where(first[card.id])})"
             problems.append(Problem(card.path, card.lines.get("id", card.line), message))
-        else:
-            first[card.id] = card
+    for card in cards:
+        for previous in dict.fromkeys(card.previous_ids):
+            other = first.setdefault(previous, card)
+            if other is not card:
+                what = "the id" if other.id == previous else "a previous id"
+                message = (
+                    f"previous id '{previous}' is {what} of card '{other.id}' ({where(other)})"
+                )
+                line = card.lines.get("previous_ids", card.line)
+                problems.append(Problem(card.path, line, message))

@@ -37,7 +37,7 @@ def test_lock_round_trips_with_sorted_keys(tmp_path: Path) -> None:
     assert read_lock(path) == (LOCK, [])
     data = json.loads(path.read_text())
     assert (list(data["categories"]), list(data["cards"])) == (["a", "b"], ["y", "z"])
-    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (2, "deck")
+    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (3, "deck")
 
 
 def test_a_version_1_lock_reads_without_a_deck_id(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_absent_lock_means_first_build(tmp_path: Path) -> None:
         ("{", "Expecting property name"),
         ("[]", "not a JSON object"),
         ('{"version": 0}', "unsupported version 0"),
-        ('{"version": 3}', "version 3 is newer than this ankigen reads: upgrade ankigen"),
+        ('{"version": 4}', "version 4 is newer than this ankigen reads: upgrade ankigen"),
         ('{"version": 1, "cards": {"a": {"mtime": 1}}}', "'hash'"),
         (b"\xff", "can't decode byte 0xff"),
     ],
@@ -111,12 +111,13 @@ def test_a_merge_conflict_is_resolved_so_that_anki_skips_nothing(
     assert "<<<<<<< HEAD" in path.read_text()
     lock, problems = read_lock(path)
     assert lock.cards == {
-        "edited": Stamp("", 30, "a"),  # sides disagree: no content matches, so stamped anew
+        # sides disagree: no content matches, so stamped anew; both times are remembered
+        "edited": Stamp("", 30, "a", earlier=((20, ""),)),
         "mine": Stamp("m", 7, "a"),
-        "same": Stamp("s", 12, "a"),  # the later of the two times
+        "same": Stamp("s", 12, "a", earlier=((10, ""),)),  # the later of the two times
         "yours": Stamp("t", 8, "a"),
     }
-    assert (lock.notetype, lock.deck_id) == (Stamp("", 9), "deck")
+    assert (lock.notetype, lock.deck_id) == (Stamp("", 9, earlier=((5, ""),)), "deck")
     assert [str(p) for p in problems] == [
         f"{path}: warning: merge conflict in the lock file: both sides merged, and the 1 card "
         "they disagree on will get a new time; a build writes the merged lock (then `git add` it)"
@@ -149,7 +150,7 @@ def test_source_date_epoch(monkeypatch) -> None:
 def test_lock_records_kinds_and_cloze_numbers(tmp_path: Path) -> None:
     lock = Lock(
         "Deck", {"a": "A"}, None,
-        cards={"c": Stamp("1", 2, "a", "cloze", (1, 3)), "r": Stamp("2", 3, "a", "reversed")},
+        cards={"c": Stamp("1", 2, "a", kind="cloze", clozes=(1, 3)), "r": Stamp("2", 3, "a", kind="reversed")},
         deck_id="d", notetypes={"cloze": Stamp("n", 4), "reversed": Stamp("m", 5)},
     )  # fmt: skip
     path = tmp_path / "ankigen.lock"
@@ -175,11 +176,13 @@ def test_a_basic_card_is_written_as_before_kinds_existed(tmp_path: Path) -> None
 
 def test_a_merge_conflict_keeps_kinds_and_the_other_note_types(tmp_path: Path) -> None:
     ours = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c", 5)},
-                cards={"c": Stamp("x", 30, "a", "cloze", (1, 2))})  # fmt: skip
+                cards={"c": Stamp("x", 30, "a", kind="cloze", clozes=(1, 2))})  # fmt: skip
     theirs = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c2", 9)},
-                  cards={"c": Stamp("y", 20, "a", "cloze", (1, 2, 3))})  # fmt: skip
+                  cards={"c": Stamp("y", 20, "a", kind="cloze", clozes=(1, 2, 3))})  # fmt: skip
     path = tmp_path / "ankigen.lock"
     path.write_text(_conflicted(ours, theirs, None))
     lock, _ = read_lock(path)
-    assert lock.cards == {"c": Stamp("", 30, "a", "cloze", (1, 2))}
-    assert lock.notetypes == {"cloze": Stamp("", 9)}  # stamped anew, after both sides' times
+    merged = lock.cards["c"]
+    assert (merged.hash, merged.mtime, merged.kind, merged.clozes) == ("", 30, "cloze", (1, 2))
+    cloze = lock.notetypes["cloze"]
+    assert (cloze.hash, cloze.mtime) == ("", 9)  # stamped anew, after both sides' times

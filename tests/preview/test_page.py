@@ -56,10 +56,28 @@ def test_cards_are_grouped_by_subdeck_with_their_details(write_cards, tmp_path) 
     assert page.index('id="deck-theory"') < page.index('id="card-alpha"') < page.index(
         'id="card-beta"') < page.index('id="deck-code"') < page.index('id="card-gamma"')  # fmt: skip
     beta = page[page.index('id="card-beta"') - 30 : page.index('id="card-gamma"')]
-    assert 'class="note corrected"' in beta and "<span class=badge>Correction</span>" in beta
+    assert "note corrected" in beta and "<span class=badge>Correction</span>" in beta
     alpha = page[page.index('id="card-alpha"') : page.index('id="card-beta"')]
     assert "Theory · basic" in alpha and "<li>test-deck::topic::greek</li>" in alpha
     assert '<a href="#deck-theory">Theory <span class="count">2</span></a>' in page
+
+
+def test_the_cards_changed_in_this_build_are_marked(write_cards, tmp_path) -> None:
+    """The same day the package's ``changed::`` tag carries: the newest is this build's."""
+    from ankigen.build import build
+
+    root = write_cards()
+    build(root, tmp_path / "v1.apkg", now=1_780_000_000)  # 2026-05-28
+    write_cards(theory=THEORY.replace("The second letter.", "The second Greek letter."))
+    build(root, tmp_path / "v2.apkg", now=1_780_864_000)  # 2026-06-07
+    page = preview(root, tmp_path / "out").index.read_text()
+    assert '<button type="button" id="changed" aria-pressed="false">Changed 2026-06-07 (1)' in page
+    beta = page[page.index('id="card-beta"') - 40 : page.index('id="card-gamma"')]
+    assert 'class="note corrected changed"' in beta
+    assert "<span class=changed>Changed 2026-06-07</span>" in beta
+    assert "<li>test-deck::changed::2026-06-07</li>" in beta
+    alpha = page[page.index('id="card-alpha"') - 40 : page.index('id="card-beta"')]
+    assert 'class="note"' in alpha and "<li>test-deck::changed::2026-05-28</li>" in alpha
 
 
 @pytest.mark.parametrize(
@@ -251,6 +269,10 @@ def test_filter_and_subdeck_links(browser, shipped_preview) -> None:
     page.click("#corrected")
     corrected = page.locator("article.note:visible").count()
     assert 0 < corrected == page.locator("article.note.corrected").count()
+    page.click("#corrected")
+    page.click("#changed")
+    changed = page.locator("article.note:visible").count()
+    assert 0 < changed == page.locator("article.note.changed").count()
     assert page.locator("nav.subdecks a").count() == subdecks
     page.close()
 

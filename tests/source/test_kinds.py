@@ -10,8 +10,8 @@ from ankigen.source.validate import load_card_set
 from ..conftest import KINDS
 
 HEAD = "category: theory\ncards:\n"
-BASIC_KEYS = "id, type, question, answer, correction, sources, tags, level, reading"
-CLOZE_KEYS = "id, type, text, extra, correction, sources, tags, level, reading"
+BASIC_KEYS = "id, type, question, answer, correction, sources, tags, level, reading, previous_ids"
+CLOZE_KEYS = "id, type, text, extra, correction, sources, tags, level, reading, previous_ids"
 
 
 def _problems(root: Path) -> list[str]:

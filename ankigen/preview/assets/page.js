@@ -71,9 +71,11 @@
     const terms = document.getElementById("filter").value.split(/\s+/).filter(Boolean);
     const tests = terms.map(matcher);
     const correctedOnly = document.getElementById("corrected").getAttribute("aria-pressed") === "true";
+    const changedOnly = document.getElementById("changed").getAttribute("aria-pressed") === "true";
     for (const note of cards) {
       note.hidden = !(tests.every(function (test) { return test(note); }) &&
-        (!correctedOnly || note.classList.contains("corrected")));
+        (!correctedOnly || note.classList.contains("corrected")) &&
+        (!changedOnly || note.classList.contains("changed")));
     }
     const count = cardCount(cards.filter(function (note) { return !note.hidden; }));
     for (const section of sections) {
@@ -83,5 +85,6 @@
   }
   document.getElementById("filter").addEventListener("input", filter);
   toggle(document.getElementById("corrected"), filter);
+  toggle(document.getElementById("changed"), filter);
   filter();
 })();

@@ -1,0 +1,190 @@
+"""``apply``: import a build into a learner's collection and do what the importer
+cannot, so that afterwards the collection matches the YAML and nothing of the
+learner's is lost. It carries out the plan made on a copy, after a backup.
+
+Every step goes through Anki's own operations (the importer, Change Deck, Delete
+Notes, Delete Deck), each one transaction, so a process killed between them leaves a
+collection Anki opens as it is, and running ``apply`` again finishes the job."""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..build import Checked, check, package
+from ..errors import CardSetError, Problem
+from ..package.apkg import Stamped, guid
+from ..package.lock import LOCK_FILE
+from .plan import Plan, learners_tags, plan_checked
+from .target import (
+    IN_USE,
+    Target,
+    anki_errors,
+    backup,
+    import_package,
+    in_use,
+    locate,
+    opened,
+    require_anki,
+)
+
+if TYPE_CHECKING:
+    from anki.collection import Collection
+
+
+@dataclass
+class Applied:
+    plan: Plan
+    backup: Path | None = None
+    refused: list[Problem] = field(default_factory=list)  # why nothing was changed
+    removed_decks: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return self.backup is not None
+
+
+def apply(
+    root: Path,
+    collection: Path,
+    now: int | None = None,
+    cache: bool = True,
+    prefer_yaml: bool = False,
+    merge_notetypes: bool = False,
+    progress: Callable[[str], None] = lambda line: None,
+) -> Applied:
+    """Apply the card set at ``root`` to ``collection``; ``progress`` hears of each step
+    as it is done (first the backup's path)."""
+    require_anki()
+    target = locate(collection)
+    if target.kind != "collection":
+        message = (
+            f"apply changes a collection, and a .{target.path.suffix.lstrip('.')} is not one: "
+            "give an Anki profile folder or its collection.anki2 (a package can only be planned)"
+        )
+        raise CardSetError([Problem(target.path, None, message)])
+    checked = check(root, cache)
+    with tempfile.TemporaryDirectory(prefix="ankigen-apply-") as tmp, anki_errors(target.path):
+        scratch = Path(tmp)
+        (scratch / "plan").mkdir()
+        result = plan_checked(checked, target, scratch / "plan", now, merge_notetypes)
+        refused = _refusals(checked, result, target, prefer_yaml, merge_notetypes)
+        if refused:
+            return Applied(result, refused=refused)
+        if not _work(result):
+            return Applied(result)
+        with opened(target.path, result.schema) as col:
+            if col.db.scalar("select mod from col") != result.modified:
+                message = "the collection changed while it was being planned: run apply again"
+                return Applied(result, refused=[Problem(target.path, None, message)])
+            done = Applied(result, backup(col, target.backups))
+            progress(f"backup: {done.backup}")
+            _import(col, checked, result, scratch / "apply.apkg", now, merge_notetypes)
+            progress("imported the package with Anki's importer")
+            _move(col, result)
+            _delete(col, result)
+            done.removed_decks = _remove_emptied_decks(col, result)
+        return done
+
+
+def _refusals(
+    checked: Checked, result: Plan, target: Target, prefer_yaml: bool, merge_notetypes: bool
+) -> list[Problem]:
+    problems = []
+    if checked.lock.to_json() != result.lock.to_json():
+        message = (
+            "the card set changed since the last build (or was never built): run "
+            "`ankigen build` first, so that the lock records what goes into your collection"
+        )
+        problems.append(Problem(checked.card_set.root / LOCK_FILE, None, message))
+    conflicts = result.group("conflict")
+    if conflicts and not prefer_yaml:
+        ids = ", ".join(c.name for c in conflicts)
+        message = (
+            f"{len(conflicts)} note{'s' * (len(conflicts) != 1)} changed both in Anki and in "
+            f"the YAML ({ids}): copy your edits into the YAML and rebuild, or pass "
+            "--prefer-yaml to replace them"
+        )
+        problems.append(Problem(target.path, None, message))
+    if result.group("refused") and not merge_notetypes:
+        message = (
+            "the note type's fields or templates changed, so Anki would not update the "
+            "notes you have: pass --merge-note-types to merge it (Anki then asks for a "
+            "one-way sync)"
+        )
+        problems.append(Problem(target.path, None, message))
+    if not problems and in_use(target.path):
+        problems.append(Problem(target.path, None, IN_USE))
+    return problems
+
+
+def _work(result: Plan) -> bool:
+    """Whether apply has anything to do: the import changes the collection (Anki leaves
+    its modification time alone when it does not), notes the importer skips are to be
+    updated, cards move, or notes go."""
+    changed = result.after.modified != result.before.modified
+    return changed or bool(result.stale or result.moves or result.deletions)
+
+
+def _import(
+    col: Collection,
+    checked: Checked,
+    result: Plan,
+    path: Path,
+    now: int | None,
+    merge_notetypes: bool,
+) -> None:
+    """The same package, except that an updated note keeps the tags the learner added
+    (the importer replaces a note's tags with the package's, and keeps the package's
+    time), and that a note changed in Anki after its version was built is stamped just
+    newer than that change, so that the importer takes it."""
+    deck = checked.card_set.deck
+    updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
+    keep: dict[str, list[str]] = {}
+    for card in checked.card_set.cards:
+        before = result.before.notes.get(guid(deck, card.first_id, card.kind))
+        if card.id in updated and before is not None:
+            keep[card.id] = learners_tags(before.tags, deck.tag_root)
+
+    def merged(card: Stamped) -> Stamped:
+        card_id = card.rendered.card.id
+        extra = keep.get(card_id, [])
+        tags = (*card.rendered.tags, *(t for t in extra if t not in card.rendered.tags))
+        mtime = max(card.mtime, result.stale.get(card_id, 0) + 1)
+        return replace(card, rendered=replace(card.rendered, tags=tags), mtime=mtime)
+
+    package(checked, path, now, merged, change_note_type=True)
+    import_package(col, path, merge_notetypes)
+
+
+def _move(col: Collection, result: Plan) -> None:
+    """Change Deck, as in Anki's Browser, for every card in an old subdeck (not for one
+    in a filtered deck now: moving it would take it out of there)."""
+    for subdeck, card_ids in result.moves.items():
+        col.set_deck(card_ids, col.decks.id(subdeck))
+
+
+def _delete(col: Collection, result: Plan) -> None:
+    if result.deletions:
+        col.remove_notes(result.deletions)
+
+
+def _remove_emptied_decks(col: Collection, result: Plan) -> list[str]:
+    """The old subdecks that apply emptied, once nothing is left in them."""
+    moved = {card_id for card_ids in result.moves.values() for card_id in card_ids}
+    old = {c.deck for n in result.after.notes.values() for c in n.cards if c.id in moved}
+    old |= {
+        c.deck for n in result.before.notes.values() if n.id in result.deletions for c in n.cards
+    }
+    current = {name.casefold() for name in result.subdecks}
+    removed = []
+    for name in sorted(d for d in old if d.casefold() not in current):
+        deck_id = col.decks.id_for_name(name)
+        empty = deck_id and not col.decks.card_count(deck_id, include_subdecks=True)
+        if empty and not col.decks.children(deck_id):
+            col.decks.remove([deck_id])
+            removed.append(name)
+    return removed
