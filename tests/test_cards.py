@@ -88,9 +88,17 @@ def test_corrected_cards_carry_the_corrected_tag(card_set) -> None:
         assert corrected == bool(rendered.card.correction.strip()), rendered.card.id
 
 
+def _back(card) -> str:
+    """What a card asks the learner to know: a cloze card's text and extra, else its answer
+    (and a type-in card's extra)."""
+    if card.kind == "cloze":
+        return f"{card.text}\n{card.extra}"
+    return f"{card.answer}\n{card.extra}"
+
+
 def test_answers_are_short_enough_to_say_in_a_minute(card_set) -> None:
     for card in card_set.cards:
-        assert len(card.answer.split()) < MAX_ANSWER_WORDS, card.id
+        assert len(_back(card).split()) < MAX_ANSWER_WORDS, card.id
         assert len(card.correction.split()) <= MAX_CORRECTION_WORDS, card.id
 
 
@@ -102,7 +110,7 @@ def test_every_card_is_levelled_and_tagged(card_set) -> None:
 
 def test_math_uses_anki_delimiters_only(card_set) -> None:
     for card in card_set.cards:
-        for text in (card.question, card.answer, card.correction):
+        for text in (card.question, card.answer, card.text, card.extra, card.correction):
             assert text.count(r"\(") == text.count(r"\)"), card.id
             assert text.count(r"\[") == text.count(r"\]"), card.id
             assert not re.search(r"\$[^$\s][^$]*\$", text), (
@@ -118,7 +126,7 @@ def test_reading_links_are_https(card_set) -> None:
 def _figures(card_set) -> list[Path]:
     found = []
     for card in card_set.cards:
-        for text in (card.question, card.answer):
+        for text in (card.question, card.answer, card.text, card.extra):
             found += [SHIPPED_CARDS / src for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)]
     return found
 
