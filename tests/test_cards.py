@@ -108,6 +108,18 @@ def test_every_card_is_levelled_and_tagged(card_set) -> None:
         assert all(re.fullmatch(r"[a-z0-9-]+", tag) for tag in card.tags), card.id
 
 
+def test_each_drill_shares_its_first_tag_with_exactly_one_interview_card(card_set) -> None:
+    """A drill's first tag is its link: one search finds the drill and the card it supports."""
+    drills = [c for c in card_set.cards if c.category == "drills"]
+    assert len(drills) >= 8
+    for drill in drills:
+        assert drill.kind == "cloze", drill.id
+        linked = [
+            c.id for c in card_set.cards if c.category != "drills" and drill.tags[0] in c.tags
+        ]
+        assert len(linked) == 1, (drill.id, linked)
+
+
 def test_math_uses_anki_delimiters_only(card_set) -> None:
     for card in card_set.cards:
         for text in (card.question, card.answer, card.text, card.extra, card.correction):
