@@ -82,7 +82,7 @@ def main() -> None:
 @click.option(
     "--change-note-type",
     is_flag=True,
-    help="Build although the note type's fields or templates change: Anki then ignores "
+    help="Build although a note type's fields or templates change: Anki then ignores "
     "updates to the notes learners have unless they merge note types.",
 )
 @NO_CACHE
