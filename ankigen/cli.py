@@ -220,9 +220,20 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     is_flag=True,
     help="Merge a note type whose fields or templates changed (Anki then asks for a one-way sync).",
 )
+@click.option(
+    "--delete-retyped",
+    is_flag=True,
+    help="Delete the old note of a card whose type changed although it has been studied: "
+    "its reviews and schedule go with it (the new note starts afresh).",
+)
 @NO_CACHE
 def apply(
-    cards_dir: Path, collection: Path, prefer_yaml: bool, merge_note_types: bool, no_cache: bool
+    cards_dir: Path,
+    collection: Path,
+    prefer_yaml: bool,
+    merge_note_types: bool,
+    delete_retyped: bool,
+    no_cache: bool,
 ) -> None:
     """Import CARDS_DIR's package into an Anki collection, then do what the importer
     cannot: move cards to their category's current subdeck, delete the notes whose
@@ -256,6 +267,7 @@ def apply(
             prefer_yaml=prefer_yaml,
             merge_notetypes=merge_note_types,
             progress=click.echo,
+            delete_retyped=delete_retyped,
         )
         if done.refused:
             for line in lines(done.plan):

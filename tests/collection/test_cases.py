@@ -139,7 +139,7 @@ def test_a_note_type_schema_change_is_refused_by_anki_and_announced(
         "alpha", "beta", "delta", "epsilon", "gamma",
     ]  # fmt: skip
     (remark,) = result.remarks
-    assert remark.startswith("the note type's fields or templates changed: Anki keeps the old")
+    assert remark.startswith("a note type's fields or templates changed: Anki keeps the old")
     assert "adds a copy (Story (ankigen)+) for new ones" in remark
     done = apply(story.root, story.profile)
     assert [str(p).split(": ", 1)[1] for p in done.refused] == [
