@@ -155,6 +155,8 @@ def test_a_note_type_schema_change_is_refused_by_anki_and_announced(
     try:
         answer = col.get_note(col.find_notes('"ID:beta"')[0])["Answer"]
         copies = [m.name for m in col.models.all_names_and_ids() if "(ankigen)" in m.name]
+        # Merging was for this import: the import dialog's preset stays the learner's.
+        assert not col._backend.get_import_anki_package_presets().merge_notetypes
     finally:
         col.close()
     assert "Edited" in answer and copies == ["Story (ankigen)"]
