@@ -13,6 +13,7 @@ from ankigen.cli import main
 from ankigen.collection.apply import apply
 from ankigen.collection.plan import plan
 
+from ..conftest import import_package
 from .conftest import (
     Story,
     begin_story,
@@ -198,4 +199,42 @@ def test_every_kind_imported_as_built_plans_as_unchanged_in_numbered_subdecks(
     assert len(cards_of_notes(story.collection)["area"][1]) == 2
     assert [len(s[-1]) for k, s in card_states(story.collection).items() if k[0] == "der-hund"] == [
         1, 1,
+    ]  # fmt: skip
+
+
+def test_the_loop_of_a_deck_ankigen_init_made(tmp_path: Path, monkeypatch) -> None:
+    """`ankigen init` makes a card of each kind: plan and apply take them all. The
+    README's first-deck story: import, study, edit a card, rebuild, apply."""
+    monkeypatch.chdir(tmp_path)
+    runner = CliRunner()
+    assert runner.invoke(main, ["init", "my-deck"]).exit_code == 0
+    assert runner.invoke(main, ["build", "my-deck", "-o", "v1.apkg"]).exit_code == 0
+    collection = tmp_path / "profile" / "collection.anki2"
+    collection.parent.mkdir()
+    col = open_collection(collection)
+    try:
+        import_package(col, tmp_path / "v1.apkg")
+        for cid in col.find_cards(""):
+            card = col.get_card(cid)
+            card.start_timer()
+            col.sched.answerCard(card, 3)
+    finally:
+        col.close()
+    studied = card_states(collection)
+    planned = runner.invoke(main, ["plan", "my-deck", "--collection", str(collection)])
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.splitlines()[0] == (
+        "unchanged (5): what-is-ankigen, markdown-and-math, capital-of-france, der-hund, "
+        "capital-of-japan"
+    )
+
+    kinds = tmp_path / "my-deck" / "kinds.yaml"
+    kinds.write_text(kinds.read_text().replace("answer: the dog", "answer: the dog (m.)"))
+    assert runner.invoke(main, ["build", "my-deck", "-o", "v2.apkg"]).exit_code == 0
+    applied = runner.invoke(main, ["apply", "my-deck", "--collection", str(collection)])
+    assert applied.exit_code == 0, applied.output
+    assert "  der-hund  my-deck/kinds.yaml:9  Answer" in applied.output.splitlines()
+    assert card_states(collection) == studied  # both cards of der-hund, and every other
+    assert sorted(n for n, (_, cards) in cards_of_notes(collection).items() if len(cards) > 1) == [
+        "capital-of-france", "der-hund",
     ]  # fmt: skip
