@@ -190,7 +190,8 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     checked against the one before).
 
     Exits 1 when the import would leave the collection unlike the YAML or lose
-    something of yours (removed notes, old subdecks, dropped tags, conflicts).
+    something of yours (removed notes, old notes of cards whose type changed, empty
+    cloze cards, old subdecks, dropped tags, conflicts).
 
     \b
     Example:
@@ -237,7 +238,8 @@ def apply(
 ) -> None:
     """Import CARDS_DIR's package into an Anki collection, then do what the importer
     cannot: move cards to their category's current subdeck, delete the notes whose
-    cards were removed from the YAML, and keep the tags you added in Anki.
+    cards were removed from the YAML (and the old note of a card whose type changed,
+    and the empty cards of removed cloze numbers), and keep the tags you added in Anki.
 
     Refuses while Anki has the collection open. Makes a backup first, in Anki's
     own format, in the profile's backups/ folder (Anki's File > Switch Profile >

@@ -9,8 +9,10 @@ import time
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 from ankigen.build import build
+from ankigen.cli import main
 from ankigen.collection.apply import apply
 from ankigen.collection.plan import plan
 from ankigen.package.notetype import note_type
@@ -233,3 +235,26 @@ def test_a_kinds_changed_note_type_anki_copies_is_announced_and_merged(
     files = fingerprint(story.profile)
     assert not apply(story.root, story.profile).changed
     assert fingerprint(story.profile) == files
+
+
+def test_apply_deletes_a_studied_old_note_only_with_delete_retyped(
+    tmp_path: Path, monkeypatch
+) -> None:
+    story = begin_story(tmp_path, {"zeta": 1}, words=WORDS)
+    later(
+        story, tmp_path, words=WORDS.replace("  - id: zeta\n", "  - id: zeta\n    type: type-in\n")
+    )
+    monkeypatch.chdir(tmp_path)
+    refused = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])
+    assert refused.exit_code == 1
+    assert refused.stderr.splitlines() == [
+        "Anki2/User 1/collection.anki2: 1 card changed type (zeta): it is a new note now, "
+        "which starts without review history, and apply would delete the old note with its "
+        "reviews and schedule: pass --delete-retyped to go ahead, or import the package with "
+        "Anki's File → Import to keep both",
+        "1 problem found; nothing written.",
+    ]
+    done = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1", "--delete-retyped"])
+    assert done.exit_code == 0, done.output
+    assert "changed type: a new note, and the old one deleted (1)" in done.output.splitlines()
+    assert cards_of_notes(story.collection)["zeta"][0] == "Story (ankigen type-in)"
