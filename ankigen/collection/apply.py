@@ -162,11 +162,12 @@ def _import(
 ) -> None:
     """The same package, except that an updated note keeps the tags the learner added
     (the importer replaces a note's tags with the package's, and keeps the package's
-    time), and that a note changed in Anki after its version was built is stamped just
-    newer than that change, so that the importer takes it."""
+    time), and so does the new note of a card whose type changed, from its old note;
+    and that a note changed in Anki after its version was built is stamped just newer
+    than that change, so that the importer takes it."""
     deck = checked.card_set.deck
     updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
-    keep: dict[str, list[str]] = {}
+    keep: dict[str, list[str]] = dict(result.retyped_tags)
     for card in checked.card_set.cards:
         before = result.before.notes.get(guid(deck, card.first_id, card.kind))
         if card.id in updated and before is not None:

@@ -71,6 +71,7 @@ class Plan:
     moves: dict[str, list[int]] = field(default_factory=dict)  # subdeck -> Anki card ids
     deletions: list[int] = field(default_factory=list)  # Anki note ids
     studied_retyped: list[str] = field(default_factory=list)  # cards whose old note has reviews
+    retyped_tags: dict[str, list[str]] = field(default_factory=dict)  # the learner's, old note
     empty: list[int] = field(default_factory=list)  # Anki card ids, of removed cloze numbers
     stale: dict[str, int] = field(default_factory=dict)  # card id -> time: skipped notes
     subdecks: set[str] = field(default_factory=set)  # the deck's current decks, by name
@@ -160,9 +161,10 @@ def plan_checked(
         )
     tombstones = {**checked.lock.removed, **lock.removed}
     known = {guid(deck, s.first or card_id, s.kind): s.removed for card_id, s in tombstones.items()}
-    gone, notes, result.studied_retyped = gone_notes(before, deck, card_set.cards, known)
-    result.changes += gone
-    result.deletions = [note.id for note in notes]
+    gone = gone_notes(before, deck, card_set.cards, known)
+    result.changes += gone.changes
+    result.deletions = [note.id for note in gone.notes]
+    result.studied_retyped, result.retyped_tags = gone.studied, gone.tags
     by_id = {card.id: card for card in card_set.cards}
     for card_id, cards in empty.items():
         if cards:

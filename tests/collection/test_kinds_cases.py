@@ -103,21 +103,39 @@ def test_an_empty_card_the_import_does_not_empty_is_left(
 
 
 def test_the_old_note_of_a_retyped_card_never_studied_is_deleted_without_asking(
-    tmp_path: Path,
+    tmp_path: Path, in_anki
 ) -> None:
+    """Nothing is lost by deleting it, but the tags the learner put on it: they go to
+    the new note."""
     story = begin_story(tmp_path, {}, words=WORDS)
+
+    def tag_zeta(col) -> None:
+        zeta = col.get_note(col.find_notes('"ID:zeta"')[0])
+        zeta.tags.append("greek")
+        col.update_note(zeta)
+
+    in_anki(story.collection, tag_zeta)
     later(
         story, tmp_path, words=WORDS.replace("  - id: zeta\n", "  - id: zeta\n    type: type-in\n")
     )
     result = plan(story.root, story.profile)
     ((retyped,),) = [result.group("retyped")]
-    assert retyped.detail[0] == "was basic: its old note has 0 reviews"
+    assert retyped.detail[:2] == (
+        "was basic: its old note has 0 reviews",
+        "your tags on it go to the new note: greek",
+    )
     assert result.studied_retyped == []
     done = apply(story.root, story.profile)
     assert not done.refused and done.backup is not None
     assert cards_of_notes(story.collection)["zeta"] == (
         "Story (ankigen type-in)", ((0, "Story::Code"),),
     )  # fmt: skip
+    col = open_collection(story.collection)
+    try:
+        assert "greek" in col.get_note(col.find_notes('"ID:zeta"')[0]).tags
+    finally:
+        col.close()
+    assert not apply(story.root, story.profile).changed
 
 
 def test_a_learners_own_note_of_a_kinds_note_type_is_never_removed(
