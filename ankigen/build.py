@@ -194,15 +194,22 @@ def package(
         notetypes.append((notetype, stamped_type.mtime))
 
     basic = next((n for n, _ in notetypes if n.kind == "basic"), None) or note_type(deck)
-    schema = basic.schema
-    if previous.schema and previous.schema != schema and not change_note_type:
-        raise CardSetError([_schema_changed(deck, previous.schema, schema)])
+    schemas = {"basic": basic.schema, **{n.kind: n.schema for n, _ in notetypes}}
+    recorded = {"basic": previous.schema, **previous.schemas}
+    changes = [
+        _schema_changed(deck, kind, recorded[kind], schema)
+        for kind, schema in schemas.items()
+        if recorded.get(kind) and recorded[kind] != schema
+    ]
+    if changes and not change_note_type:
+        raise CardSetError(changes)
     stamping = restamp(previous, rendered.cards, now)
     report.new, report.changed, report.retyped = stamping.new, stamping.changed, stamping.retyped
     report.removed = sorted({*stamping.gone, *stamping.retyped})  # a retyped card's old note
     report.renamed, report.restored = stamping.renamed, stamping.restored
     report.removed_earlier = sorted(set(stamping.removed) - set(stamping.gone))
-    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schema
+    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schemas.pop("basic")
+    lock.schemas = dict(sorted({**previous.schemas, **schemas}.items()))
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
     stamped = []
@@ -357,19 +364,20 @@ def changed_tag(deck: Deck, mtime: int) -> str:
     return f"{deck.tag_root}::changed::{day(mtime)}"
 
 
-def _schema_changed(deck: Deck, before: dict, after: dict) -> Problem:
-    """A build that changes the note type's fields or templates: Anki's importer then
+def _schema_changed(deck: Deck, kind: str, before: dict, after: dict) -> Problem:
+    """A build that changes a note type's fields or templates: Anki's importer then
     adds a copy of the note type and leaves every note a learner has as it was."""
     changes = []
-    for kind in ("fields", "templates"):
-        old, new = [tuple(e) for e in before.get(kind, [])], [tuple(e) for e in after.get(kind, [])]
-        singular = kind[:-1]
+    for part in ("fields", "templates"):
+        old, new = [tuple(e) for e in before.get(part, [])], [tuple(e) for e in after.get(part, [])]
+        singular = part[:-1]
         changes += [f"{singular} '{n}' added" for n, i in new if (n, i) not in old]
         changes += [f"{singular} '{n}' removed" for n, i in old if (n, i) not in new]
         if not changes and old != new:
-            changes.append(f"{kind} reordered")
+            changes.append(f"{part} reordered")
     message = (
-        f"this build changes the note type's fields or templates ({', '.join(changes)}): "
+        f"this build changes the {'' if kind == 'basic' else kind + ' '}note type's fields "
+        f"or templates ({', '.join(changes)}): "
         "Anki's importer would then ignore the updates to every note a learner already "
         "has, unless they tick *Merge note types* when importing (or run `ankigen apply "
         "--merge-note-types`), and Anki will then ask them for a one-way sync. Build "

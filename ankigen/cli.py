@@ -82,7 +82,7 @@ def main() -> None:
 @click.option(
     "--change-note-type",
     is_flag=True,
-    help="Build although the note type's fields or templates change: Anki then ignores "
+    help="Build although a note type's fields or templates change: Anki then ignores "
     "updates to the notes learners have unless they merge note types.",
 )
 @NO_CACHE
@@ -190,7 +190,8 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     checked against the one before).
 
     Exits 1 when the import would leave the collection unlike the YAML or lose
-    something of yours (removed notes, old subdecks, dropped tags, conflicts).
+    something of yours (removed notes, old notes of cards whose type changed, empty
+    cloze cards, old subdecks, dropped tags, conflicts).
 
     \b
     Example:
@@ -220,13 +221,25 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     is_flag=True,
     help="Merge a note type whose fields or templates changed (Anki then asks for a one-way sync).",
 )
+@click.option(
+    "--delete-retyped",
+    is_flag=True,
+    help="Delete the old note of a card whose type changed although it has been studied: "
+    "its reviews and schedule go with it (the new note starts afresh).",
+)
 @NO_CACHE
 def apply(
-    cards_dir: Path, collection: Path, prefer_yaml: bool, merge_note_types: bool, no_cache: bool
+    cards_dir: Path,
+    collection: Path,
+    prefer_yaml: bool,
+    merge_note_types: bool,
+    delete_retyped: bool,
+    no_cache: bool,
 ) -> None:
     """Import CARDS_DIR's package into an Anki collection, then do what the importer
     cannot: move cards to their category's current subdeck, delete the notes whose
-    cards were removed from the YAML, and keep the tags you added in Anki.
+    cards were removed from the YAML (and the old note of a card whose type changed,
+    and the empty cards of removed cloze numbers), and keep the tags you added in Anki.
 
     Refuses while Anki has the collection open. Makes a backup first, in Anki's
     own format, in the profile's backups/ folder (Anki's File > Switch Profile >
@@ -256,6 +269,7 @@ def apply(
             prefer_yaml=prefer_yaml,
             merge_notetypes=merge_note_types,
             progress=click.echo,
+            delete_retyped=delete_retyped,
         )
         if done.refused:
             for line in lines(done.plan):
