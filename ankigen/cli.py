@@ -156,7 +156,8 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     """Write a static HTML page of every card in CARDS_DIR, front and back, as
     Anki will show it: open it in any browser, no network needed.
 
-    The directory is replaced whole on every run.
+    The directory is replaced whole on every run, if it holds nothing but what the
+    preview wrote; it must be outside CARDS_DIR.
 
     \b
     Example:
