@@ -41,16 +41,21 @@ class Report:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (previous id, id)
     restored: list[str] = field(default_factory=list)
     removed_earlier: list[str] = field(default_factory=list)  # by builds before this one
+    anki_cards: dict[str, int] = field(default_factory=dict)  # card id -> its note's cards
 
     @property
     def notetype_changed(self) -> bool:
         return bool(self.notetypes_changed)
 
-    def counts(self) -> list[tuple[str, int]]:
-        """(subdeck name, number of cards), in deck order."""
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(subdeck name, notes, the cards Anki makes of them), in deck order."""
         cards, deck = self.card_set.cards, self.card_set.deck
         return [
-            (deck.subdeck(c), sum(1 for card in cards if card.category == c.id))
+            (
+                deck.subdeck(c),
+                sum(1 for card in cards if card.category == c.id),
+                sum(self.anki_cards.get(card.id, 1) for card in cards if card.category == c.id),
+            )
             for c in deck.categories
         ]
 
@@ -105,7 +110,7 @@ def _check(root: Path, cache: bool) -> Checked:
         problems += exc.problems
     errors, warnings = split(problems)
     if errors:
-        raise CardSetError(errors)
+        raise CardSetError(problems)  # the warnings too: every problem at once
     changed = _deck_id_changed(lock, card_set)
     if changed:
         return Checked(card_set, rendered, lock, [*in_order(warnings), changed], True, changed)
@@ -160,6 +165,21 @@ def package(
     ``write_lock``, written too (both files or neither); without, left unwritten, as
     ``plan`` and ``apply`` need. ``adjust`` may change a note on its way into the
     package (``apply`` merges a learner's own tags back in with it)."""
+    try:
+        return _package(checked, output, now, adjust, new_deck_id, write_lock, change_note_type)
+    except CardSetError as exc:  # a refusal, reported with the warnings found before it
+        raise CardSetError([*exc.problems, *exc.warnings, *checked.warnings]) from None
+
+
+def _package(
+    checked: Checked,
+    output: Path | None,
+    now: int | None,
+    adjust: Adjust | None,
+    new_deck_id: bool,
+    write_lock: bool,
+    change_note_type: bool,
+) -> tuple[Report, Lock]:
     card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
     root = card_set.root
@@ -178,6 +198,7 @@ def package(
     warnings += _time_warnings(previous, checked.lock_found, now, epoch is not None, lock_path)
 
     report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
+    report.anki_cards = {r.card.id: len(r.ords) for r in rendered.cards}
     kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
     lock = Lock(deck.name, {c.id: deck.subdeck(c) for c in deck.categories}, deck_id=deck.id)
     notetypes = []
@@ -240,6 +261,8 @@ def _deck_id_changed(previous: Lock, card_set: CardSet) -> Problem | None:
     deck = card_set.deck
     if not previous.deck_id or previous.deck_id == deck.id:
         return None  # a first build, or a version-1 lock, which did not record the id
+    if not previous.cards and not previous.removed:
+        return None  # no note was made with the old id (``ankigen init``'s lock)
     message = (
         f"deck id changed from '{previous.deck_id}' to '{deck.id}' since the last build: "
         "every note's identity derives from the deck id, so Anki would import every card "

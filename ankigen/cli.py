@@ -6,6 +6,7 @@ so ``ankigen --help`` stays fast.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,10 +39,12 @@ def reported() -> Iterator[None]:
         click.echo(f"interrupted ({exc.name})", err=True)
         raise SystemExit(exc.exit_code) from None
     except CardSetError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.secho(f"{count} problem{'s' * (count != 1)} found; nothing written.", err=True)
+        for problem in exc.everything():
+            click.secho(str(problem), err=True, fg="yellow" if problem.warning else None)
+        found = _count(len(exc.problems), "problem")
+        if exc.warnings:
+            found += f" and {_count(len(exc.warnings), 'warning')}"
+        click.echo(f"{found} found; nothing written.", err=True)
         raise SystemExit(1) from None
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
@@ -61,6 +64,14 @@ def main() -> None:
     Example:
       ankigen check cards
       ankigen build cards -o dist/deck.apkg
+
+    \b
+    Exit codes:
+      0    done
+      1    problems found, and nothing written: an invalid card set, an output that
+           is refused or cannot be written; plan: the import would lose something
+      2    a usage error: an unknown command or option, a bad argument
+      130  interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; nothing is half-written
     """
 
 
@@ -128,7 +139,8 @@ def check(cards_dir: Path, no_cache: bool) -> None:
 
         checked = run_check(cards_dir, cache=not no_cache)
     _warnings(checked.warnings)
-    click.echo(f"{cards_dir}: {_cards(len(checked.card_set.cards))} ok")
+    anki_cards = sum(len(r.ords) for r in checked.rendered.cards)
+    click.echo(f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok")
 
 
 @main.command()
@@ -144,7 +156,8 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     """Write a static HTML page of every card in CARDS_DIR, front and back, as
     Anki will show it: open it in any browser, no network needed.
 
-    The directory is replaced whole on every run.
+    The directory is replaced whole on every run, if it holds nothing but what the
+    preview wrote; it must be outside CARDS_DIR.
 
     \b
     Example:
@@ -156,7 +169,7 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
 
         report = run_preview(cards_dir, output, cache=not no_cache)
     _warnings(report.warnings)
-    click.echo(f"wrote {report.index} ({_cards(len(report.card_set.cards))})")
+    click.echo(f"wrote {report.index} ({_notes(len(report.card_set.cards), report.anki_cards)})")
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
@@ -287,7 +300,8 @@ def apply(
 @click.argument("directory", default="cards", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Start a new card set in DIRECTORY (new or empty): deck.yaml with a deck id of its
-    own, a card file of samples and a README.
+    own, two card files of samples (basics.yaml, and kinds.yaml with a card of each
+    other kind), a README, the lock file and the JSON Schemas for editors.
 
     The deck id is the deck's identity in Anki: keep it for good, and never copy it
     into another card set.
@@ -303,7 +317,7 @@ def init(directory: Path) -> None:
         made = run_init(directory)
     names = ", ".join(str(path.relative_to(made.root)) for path in made.files)
     click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
-    click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
+    click.echo(f"next: edit the cards, then run `ankigen build {shlex.quote(str(directory))}`")
 
 
 @main.command()
@@ -330,10 +344,11 @@ def _summary(report: Report) -> None:
     deck = report.card_set.deck
     click.echo(deck.name)
     counts = report.counts()
-    width = max(len(name) for name, _ in counts)
-    for name, count in counts:
-        click.echo(f"  {name:<{width}}  {count:>5} card{'s' * (count != 1)}")
-    total = _cards(len(report.card_set.cards))
+    width = max(len(name) for name, _, _ in counts)
+    for name, notes, cards in counts:
+        click.echo(f"  {name:<{width}}  {_notes(notes, cards, 5)}")
+    notes, cards = len(report.card_set.cards), sum(report.anki_cards.values())
+    total = _count(cards, "card") if notes == cards else f"{_count(notes, 'note')} ({cards} cards)"
     if not report.lock_found:
         lock = report.card_set.root / LOCK_FILE
         click.echo(f"{total}, no lock file (first build?): every card gets this build's time")
@@ -364,7 +379,7 @@ def _summary(report: Report) -> None:
     if report.removed or report.removed_earlier:
         earlier = len(report.removed_earlier)
         if earlier:
-            click.echo(f"  the lock remembers {_cards(earlier)} removed by earlier builds")
+            click.echo(f"  the lock remembers {_count(earlier, 'card')} removed by earlier builds")
         click.echo(
             "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
         )
@@ -376,8 +391,15 @@ def _summary(report: Report) -> None:
     click.echo(f"wrote {report.output} ({_size(report.size)})")
 
 
-def _cards(count: int) -> str:
-    return f"{count} card{'s' * (count != 1)}"
+def _count(count: int, what: str, width: int = 0) -> str:
+    return f"{count:>{width}} {what}{'s' * (count != 1)}"
+
+
+def _notes(notes: int, cards: int, width: int = 0) -> str:
+    """How many notes, and how many cards Anki makes of them, where those differ."""
+    if notes == cards:
+        return _count(cards, "card", width)
+    return f"{_count(notes, 'note', width)}, {_count(cards, 'card')}"
 
 
 def _ids(ids: list[str], shown: int = 10) -> str:

@@ -1,8 +1,10 @@
 """Read YAML files safely, remembering the line of every mapping and key.
 
 PyYAML silently keeps the last of two equal keys in a mapping; the loader
-here reports the repetition instead. Only plain data is constructed (safe
-loading): a tag such as ``!!python/object`` is an error, never code.
+here reports the repetition instead, except where YAML's merge key (``<<: *card``)
+brought the first one in: a mapping's own key overrides a merged one. Only plain
+data is constructed (safe loading): a tag such as ``!!python/object`` is an error,
+never code.
 """
 
 from __future__ import annotations
@@ -28,16 +30,29 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
+_MERGE = "tag:yaml.org,2002:merge"
+
+
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
     problems: list[Problem]
     path: Path
+    own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """PyYAML's merge, which puts the merged pairs first (so that later ones win),
+        remembering first which keys the mapping has of its own."""
+        if id(node) not in self.own_keys:
+            self.own_keys[id(node)] = {id(k) for k, _ in node.value if k.tag != _MERGE}
+        super().flatten_mapping(node)
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
+    own = loader.own_keys[id(node)]
     value = LineDict()
     value.line = node.start_mark.line + 1
     value.key_lines = {}
+    written: set[str] = set()  # the keys written in this mapping, not merged into it
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
@@ -45,12 +60,14 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             loader.problems.append(Problem(loader.path, line, "a key must be plain text"))
             continue
         key = str(key)
-        if key in value.key_lines:
+        if key in written:
             first = value.key_lines[key]
             loader.problems.append(
                 Problem(loader.path, line, f"duplicate key '{key}' (first at line {first})")
             )
             continue
+        if id(key_node) in own:
+            written.add(key)
         value.key_lines[key] = line
         value[key] = loader.construct_object(value_node, deep=True)
     return value
@@ -77,6 +94,7 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     loader = _LineLoader(text)
     loader.problems = []
     loader.path = path
+    loader.own_keys = {}
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:
