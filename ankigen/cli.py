@@ -356,6 +356,11 @@ def _summary(report: Report) -> None:
             f"  if this deck was built before, restore {lock} and rebuild; "
             "otherwise a re-import updates every note"
         )
+        click.echo(
+            "  if deck.yaml was copied from another card set, its id is that set's: two card "
+            "sets with one deck id overwrite each other's notes in Anki, so give this one its "
+            "own id (and build with --new-deck-id)"
+        )
     else:
         click.echo(
             f"{total}: {len(report.new)} new, {len(report.changed)} changed, "

@@ -21,13 +21,16 @@ def test_build_prints_a_summary(write_cards, tmp_path: Path) -> None:
     code, out, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[:5] == [
+    assert lines[:6] == [
         "Test Deck",
         "  Theory      2 cards",
         "  Code        1 card",
         "3 cards, no lock file (first build?): every card gets this build's time",
         f"  if this deck was built before, restore {root}/ankigen.lock and rebuild; otherwise "
         "a re-import updates every note",
+        "  if deck.yaml was copied from another card set, its id is that set's: two card sets "
+        "with one deck id overwrite each other's notes in Anki, so give this one its own id "
+        "(and build with --new-deck-id)",
     ]
     assert re.fullmatch(rf"wrote {re.escape(str(tmp_path))}/d.apkg \(\d+\.\d KiB\)", lines[-1])
     code, out, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))

@@ -105,6 +105,18 @@ def _refusals(
     delete_retyped: bool,
 ) -> list[Problem]:
     problems = []
+    unknown = sorted({c.name for c in result.group("unknown")})
+    if unknown:
+        many = len(unknown) != 1
+        shown = ", ".join(unknown[:10]) + f", … (+{len(unknown) - 10} more)" * (len(unknown) > 10)
+        message = (
+            f"{len(unknown)} note{'s' * many} in the collection {'have' if many else 'has'} "
+            f"this deck's id but {'are' if many else 'is'} unknown to this card set ({shown}): "
+            "another card set may share this deck id (give this one its own id in deck.yaml, "
+            "then `ankigen build --new-deck-id`); if they are this card set's own old notes "
+            "and its lock file was lost, restore the lock, or delete them in Anki's Browser"
+        )
+        problems.append(Problem(target.path, None, message))
     if checked.lock.to_json() != result.lock.to_json():
         message = (
             "the card set changed since the last build (or was never built): run "

@@ -1,20 +1,16 @@
 """What an import does to the deck's notes, of every kind, found by comparing a
-collection before and after it: each card's changes, and the notes and cards that the
-YAML no longer has (removed cards, the old note of a card whose type changed, the
-cards of removed cloze numbers)."""
+collection before and after it: each card's changes, and the cards of removed cloze
+numbers (the notes the YAML no longer has are in gone.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from ..build import removed_search
-from ..package.apkg import guid
 from ..package.stamps import fields_digest
 from ..render import NOTE_FIELDS, RenderedCard
-from ..source.format import KINDS
-from ..source.model import Card, Deck
-from .snapshot import CardState, NoteState, Snapshot, nfc
+from ..source.model import Card
+from .snapshot import CardState, NoteState, nfc
 from .worddiff import word_diff
 
 
@@ -150,62 +146,6 @@ def learners_tags(tags: tuple[str, ...], tag_root: str) -> list[str]:
 def reviews(cards: Iterable[CardState]) -> str:
     count = sum(c.reps for c in cards)
     return f"{count} review{'s' * (count != 1)}"
-
-
-@dataclass
-class Gone:
-    """The notes the YAML no longer has, and what apply must know of them."""
-
-    changes: list[Change] = field(default_factory=list)
-    notes: list[NoteState] = field(default_factory=list)  # what apply deletes
-    studied: list[str] = field(default_factory=list)  # retyped cards whose old note was studied
-    tags: dict[str, list[str]] = field(default_factory=dict)  # retyped card -> learner's tags
-
-
-def gone_notes(
-    before: Snapshot,
-    deck: Deck,
-    cards: Iterable[Card],
-    tombstones: dict[str, str],
-) -> Gone:
-    """The notes of this deck's note types that ankigen made for cards the YAML no
-    longer has: their GUID is the one of their ID field and kind, or of a card the lock
-    remembers as removed (``tombstones``: GUID -> the day), or of a card now of another
-    kind (Anki cannot change a note's type, so that card is a new note). Never a note
-    of anyone else. The tags the learner put on a retyped card's old note go to its
-    new one."""
-    cards = list(cards)
-    current = {guid(deck, c.first_id, c.kind) for c in cards}
-    retyped = {guid(deck, c.first_id, k): c for c in cards for k in KINDS if k != c.kind}
-    found = Gone()
-    found.notes = [
-        note
-        for note in before.notes.values()
-        if note.notetype in before.notetypes
-        and note.guid not in current
-        and (
-            note.guid in tombstones
-            or note.guid in retyped
-            or (note.card_id and note.guid == guid(deck, note.card_id, note.kind))
-        )
-    ]
-    for note in sorted(found.notes, key=lambda n: n.card_id):
-        card = retyped.get(note.guid)
-        if card is not None:
-            where = f"{card.path}:{card.lines.get('type', card.line)}"
-            detail = [f"was {note.kind}: its old note has {reviews(note.cards)}"]
-            if note.studied:
-                found.studied.append(card.id)
-            if tags := learners_tags(note.tags, deck.tag_root):
-                found.tags[card.id] = tags
-                detail.append(f"your tags on it go to the new note: {' '.join(tags)}")
-            detail.append(f"Browser search: {removed_search(deck, note.card_id, note.kind)}")
-            found.changes.append(Change("retyped", card.id, where, tuple(detail)))
-        else:
-            when = f"on {tombstones[note.guid]}, " if tombstones.get(note.guid) else ""
-            search = f'{when}Browser search: "ID:{note.card_id}"'
-            found.changes.append(Change("removed", note.card_id, "", (search,)))
-    return found
 
 
 def empty_cards(card: Card, rendered: RenderedCard, after: NoteState | None) -> list[CardState]:

@@ -26,7 +26,8 @@ from ..package.lock import Lock
 from ..package.notetype import note_type_id
 from ..source.format import KINDS
 from ..source.model import Card
-from .changes import Change, card_changes, empty_cards, empty_change, gone_notes
+from .changes import Change, card_changes, empty_cards, empty_change
+from .gone import gone_notes, known_notes
 from .snapshot import CardState, Snapshot, snapshot
 from .target import (
     Target,
@@ -50,9 +51,12 @@ NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 # (learner's tags dropped), "subdeck" (left in an old one), "retyped" (its old note,
 # of the kind it had, is left) and "empty" (cards of removed cloze numbers are left).
 # "removed" and "media" are about notes and files the YAML no longer has, or that
-# Anki renames. What makes ``plan`` exit 1: after the import, the collection would not
-# match the YAML, or something of the learner's would be lost.
-SURPRISES = ("conflict", "skipped", "refused", "tags", "subdeck", "removed", "retyped", "empty")
+# Anki renames; "unknown" about notes of the deck's id that neither the YAML nor the
+# lock knows. What makes ``plan`` exit 1: after the import, the collection would not
+# match the YAML, or something of the learner's would be lost, or notes are unknown.
+SURPRISES = (
+    "conflict", "skipped", "refused", "tags", "subdeck", "removed", "retyped", "empty", "unknown",
+)  # fmt: skip
 
 
 @dataclass
@@ -159,9 +163,7 @@ def plan_checked(
             result.moves,
             result.stale,
         )
-    tombstones = {**checked.lock.removed, **lock.removed}
-    known = {guid(deck, s.first or card_id, s.kind): s.removed for card_id, s in tombstones.items()}
-    gone = gone_notes(before, deck, card_set.cards, known)
+    gone = gone_notes(before, deck, card_set.cards, known_notes(deck, checked.lock, lock))
     result.changes += gone.changes
     result.deletions = [note.id for note in gone.notes]
     result.studied_retyped, result.retyped_tags = gone.studied, gone.tags

@@ -52,12 +52,17 @@ HEADINGS = {
         "Tools → Empty Cards does)",
         "cloze numbers removed: their empty cards deleted",
     ),
+    "unknown": (
+        "unknown to this card set, left as they are (another card set may share this deck "
+        "id: give this one its own id in deck.yaml, then `ankigen build --new-deck-id`)",
+        "unknown to this card set, left as they are",
+    ),
     "media": ("media Anki renames", "media Anki renamed"),
     "unchanged": ("unchanged", "unchanged"),
 }
 ORDER = (
     "new", "updated", "edited", "conflict", "skipped", "refused", "tags", "subdeck", "removed",
-    "retyped", "empty", "media",
+    "unknown", "retyped", "empty", "media",
 )  # fmt: skip
 
 

@@ -12,6 +12,11 @@ removed and when (so that their notes are found in a collection that skipped
 releases), and each note type's fields and templates (a build that changes them is
 refused unless asked for, since Anki then ignores the updates).
 
+It also remembers which notes ankigen made, so that ``apply`` deletes only those: a
+removed card's (a tombstone), and the old note of a card whose type changed (the
+kinds it had). A note of the deck's id that the lock does not know is not this card
+set's to delete.
+
 The file is versioned JSON. To add something: a field on ``Lock`` (with a default),
 written in ``to_json`` and read in ``_from_data``; bump ``VERSION`` and add an
 upgrade step for the previous version to ``_UPGRADES``.
@@ -29,7 +34,7 @@ from typing import Any
 from ..errors import CardSetError, Problem, warning
 
 LOCK_FILE = "ankigen.lock"
-VERSION = 3
+VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class Stamp:
     removed: str = ""  # for a removed card: the day (UTC) a build found it gone
     kind: str = "basic"  # a note of another kind is another note to Anki
     clozes: tuple[int, ...] = ()  # the card numbers of a cloze note
+    was: tuple[str, ...] = ()  # the kinds it had before: each an old note of its own in Anki
 
 
 @dataclass
@@ -100,6 +106,8 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
         data["type"] = stamp.kind
     if stamp.clozes:
         data["clozes"] = list(stamp.clozes)
+    if stamp.was:
+        data["was"] = list(stamp.was)
     return data
 
 
@@ -114,6 +122,7 @@ def _stamp(data: dict[str, Any]) -> Stamp:
         str(data.get("removed", "")),
         str(data.get("type", "basic")),
         tuple(int(n) for n in data.get("clozes", ())),
+        tuple(str(k) for k in data.get("was", ())),
     )
 
 
@@ -147,9 +156,16 @@ def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "version": 3}
 
 
+def _from_version_3(data: dict[str, Any]) -> dict[str, Any]:
+    # Version 3 did not record the kinds a card had before: the old note of a card
+    # retyped before is then unknown to the lock, and apply leaves it alone.
+    return {**data, "version": 4}
+
+
 _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
     1: _from_version_1,
     2: _from_version_2,
+    3: _from_version_3,
 }
 
 
@@ -287,6 +303,7 @@ def _merge(ours: dict[str, Stamp], theirs: dict[str, Stamp]) -> tuple[dict[str, 
             a.first or b.first,
             kind=a.kind,
             clozes=a.clozes,
+            was=tuple(dict.fromkeys((*a.was, *b.was))),
         )
     return dict(sorted(merged.items())), differ
 
@@ -300,13 +317,16 @@ def next_stamp(
     first: str = "",
     kind: str = "basic",
     clozes: tuple[int, ...] = (),
+    was: tuple[str, ...] = (),
 ) -> Stamp:
     """The stamp for a card: ``next_mtime``, with what it had before kept."""
     mtime = next_mtime(previous, content_hash, now)
     earlier = previous.earlier if previous else ()
     if previous is not None and previous.mtime != mtime:
         earlier = (*earlier, (previous.mtime, previous.fields))
-    return Stamp(content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes)
+    return Stamp(
+        content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes, was=was
+    )
 
 
 def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:

@@ -52,14 +52,17 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
             before, source = previous.removed[card.id], card.id
             result.restored.append(card.id)
         taken.add(source)
+        was = before.was if before is not None else ()
         if before is not None and before.kind != card.kind:
             result.retyped[card.id] = before.kind
+            # The old note stays in Anki, of its kind: the lock remembers it was ours.
+            was = tuple(k for k in dict.fromkeys((*was, before.kind)) if k != card.kind)
             before = None  # Anki cannot change a note's type: this is a new note
         first = card.first_id if card.first_id != card.id else ""
         digest = fields_digest(r.fields)
         clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         result.cards[card.id] = next_stamp(
-            before, r.content_hash, digest, now, card.category, first, card.kind, clozes
+            before, r.content_hash, digest, now, card.category, first, card.kind, clozes, was
         )
         if before is None:
             result.new.append(card.id)

@@ -217,7 +217,7 @@ def test_a_version_2_lock_is_read_and_upgraded(write_cards, tmp_path: Path) -> N
     (root / LOCK_FILE).write_text(json.dumps({**data, "version": 2}))
     report = build(root, tmp_path / "v2.apkg", now=T2)
     assert (report.new, report.changed, report.removed) == ([], [], [])
-    assert json.loads((root / LOCK_FILE).read_text())["version"] == 3
+    assert json.loads((root / LOCK_FILE).read_text())["version"] == 4
     assert lock(root).schema  # recorded now, checked from the next build on
 
 

@@ -37,7 +37,7 @@ def test_lock_round_trips_with_sorted_keys(tmp_path: Path) -> None:
     assert read_lock(path) == (LOCK, [])
     data = json.loads(path.read_text())
     assert (list(data["categories"]), list(data["cards"])) == (["a", "b"], ["y", "z"])
-    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (3, "deck")
+    assert list(data) == sorted(data) and (data["version"], data["deck_id"]) == (4, "deck")
 
 
 def test_a_version_1_lock_reads_without_a_deck_id(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_absent_lock_means_first_build(tmp_path: Path) -> None:
         ("{", "Expecting property name"),
         ("[]", "not a JSON object"),
         ('{"version": 0}', "unsupported version 0"),
-        ('{"version": 4}', "version 4 is newer than this ankigen reads: upgrade ankigen"),
+        ('{"version": 5}', "version 5 is newer than this ankigen reads: upgrade ankigen"),
         ('{"version": 1, "cards": {"a": {"mtime": 1}}}', "'hash'"),
         (b"\xff", "can't decode byte 0xff"),
     ],
@@ -212,3 +212,29 @@ def test_a_merge_conflict_keeps_the_schemas_both_sides_agree_on(tmp_path: Path) 
     path.write_text(_conflicted(ours, theirs, None))
     lock, _ = read_lock(path)
     assert lock.schemas == {"reversed": reversed_, "type-in": CLOZE}
+
+
+def test_a_retyped_card_remembers_the_kinds_it_had(write_cards, tmp_path: Path) -> None:
+    """Each kind a card had is an old note of its own in Anki: the lock keeps them, so
+    apply deletes that old note and no one else's."""
+    from ankigen.build import build
+
+    root = write_cards()
+    build(root, tmp_path / "v1.apkg", now=100)
+    retyped = "  - id: beta\n    type: reversed\n"
+    theory = (root / "theory.yaml").read_text().replace("  - id: beta\n", retyped)
+    write_cards(theory=theory)
+    build(root, tmp_path / "v2.apkg", now=200)
+    lock, _ = read_lock(root / "ankigen.lock")
+    assert (lock.cards["beta"].kind, lock.cards["beta"].was) == ("reversed", ("basic",))
+    assert json.loads((root / "ankigen.lock").read_text())["cards"]["beta"]["was"] == ["basic"]
+    write_cards(theory=theory.replace(retyped, "  - id: beta\n"))  # back to basic
+    build(root, tmp_path / "v3.apkg", now=300)
+    lock, _ = read_lock(root / "ankigen.lock")
+    assert (lock.cards["beta"].kind, lock.cards["beta"].was) == ("basic", ("reversed",))
+
+
+def test_a_version_3_lock_reads_as_one_that_knows_no_earlier_kinds(tmp_path: Path) -> None:
+    path = tmp_path / "ankigen.lock"
+    path.write_text(json.dumps({**json.loads(LOCK.to_json()), "version": 3}))
+    assert read_lock(path) == (LOCK, [])
