@@ -19,6 +19,7 @@ from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE
+from ..render import NOTE_FIELDS
 from .changes import learners_tags
 from .plan import Plan, plan_checked
 from .target import (
@@ -123,13 +124,14 @@ def _refusals(
             "`ankigen build` first, so that the lock records what goes into your collection"
         )
         problems.append(Problem(checked.card_set.root / LOCK_FILE, None, message))
-    conflicts = result.group("conflict")
+    conflicts = result.work.conflicts
     if conflicts and not prefer_yaml:
-        ids = ", ".join(c.name for c in conflicts)
+        many = len(conflicts) != 1
+        fields = "; ".join(f"{card_id}: {', '.join(names)}" for card_id, names in conflicts.items())
         message = (
-            f"{len(conflicts)} note{'s' * (len(conflicts) != 1)} changed both in Anki and in "
-            f"the YAML ({ids}): copy your edits into the YAML and rebuild, or pass "
-            "--prefer-yaml to replace them"
+            f"{len(conflicts)} note{'s' * many} changed both in Anki and in the YAML, in the "
+            f"same field ({fields}): copy your edit into the YAML and rebuild, or pass "
+            "--prefer-yaml to take the YAML's there (the fields only you changed are kept)"
         )
         problems.append(Problem(target.path, None, message))
     if result.group("refused") and not merge_notetypes:
@@ -161,7 +163,9 @@ def _work(result: Plan) -> bool:
     its modification time alone when it does not), notes the importer skips are to be
     updated, cards move, or notes go."""
     changed = result.after.modified != result.before.modified
-    return changed or bool(result.stale or result.moves or result.deletions or result.empty)
+    return changed or bool(
+        result.work.stale or result.work.moves or result.deletions or result.empty
+    )
 
 
 def _import(
@@ -175,10 +179,12 @@ def _import(
     """The same package, except that an updated note keeps the tags the learner added
     (the importer replaces a note's tags with the package's, and keeps the package's
     time), and so does the new note of a card whose type changed, from its old note;
+    that a note edited in Anki keeps the fields only the learner changed (merge.py);
     and that a note changed in Anki after its version was built is stamped just newer
     than that change, so that the importer takes it."""
     deck = checked.card_set.deck
-    updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
+    kinds = ("updated", "merged", "conflict", "skipped")
+    updated = {c.name for c in result.changes if c.kind in kinds}
     keep: dict[str, list[str]] = dict(result.retyped_tags)
     for card in checked.card_set.cards:
         before = result.before.notes.get(guid(deck, card.first_id, card.kind))
@@ -186,11 +192,17 @@ def _import(
             keep[card.id] = learners_tags(before.tags, deck.tag_root)
 
     def merged(card: Stamped) -> Stamped:
-        card_id = card.rendered.card.id
+        rendered = card.rendered
+        card_id = rendered.card.id
         extra = keep.get(card_id, [])
-        tags = (*card.rendered.tags, *(t for t in extra if t not in card.rendered.tags))
-        mtime = max(card.mtime, result.stale.get(card_id, 0) + 1)
-        return replace(card, rendered=replace(card.rendered, tags=tags), mtime=mtime)
+        tags = (*rendered.tags, *(t for t in extra if t not in rendered.tags))
+        mine = result.work.kept.get(card_id, {})
+        fields = tuple(
+            mine.get(n, f)
+            for n, f in zip(NOTE_FIELDS[rendered.card.kind], rendered.fields, strict=True)
+        )
+        mtime = max(card.mtime, result.work.stale.get(card_id, 0) + 1)
+        return replace(card, rendered=replace(rendered, tags=tags, fields=fields), mtime=mtime)
 
     package(checked, path, now, merged, change_note_type=True)
     import_package(col, path, merge_notetypes)
@@ -199,7 +211,7 @@ def _import(
 def _move(col: Collection, result: Plan) -> None:
     """Change Deck, as in Anki's Browser, for every card in an old subdeck (not for one
     in a filtered deck now: moving it would take it out of there)."""
-    for subdeck, card_ids in result.moves.items():
+    for subdeck, card_ids in result.work.moves.items():
         col.set_deck(card_ids, col.decks.id(subdeck))
 
 
@@ -218,7 +230,7 @@ def _remove_empty_cards(col: Collection, result: Plan) -> None:
 
 def _remove_emptied_decks(col: Collection, result: Plan) -> list[str]:
     """The old subdecks that apply emptied, once nothing is left in them."""
-    moved = {card_id for card_ids in result.moves.values() for card_id in card_ids}
+    moved = {card_id for card_ids in result.work.moves.values() for card_id in card_ids}
     moved |= set(result.empty)
     old = {c.deck for n in result.after.notes.values() for c in n.cards if c.id in moved}
     old |= {

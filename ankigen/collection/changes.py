@@ -5,13 +5,17 @@ numbers (the notes the YAML no longer has are in gone.py)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from ..package.lock import Version
 from ..package.stamps import fields_digest
 from ..render import NOTE_FIELDS, RenderedCard
 from ..source.model import Card
+from .merge import merge_fields
 from .snapshot import CardState, NoteState, nfc
-from .worddiff import word_diff
+from .worddiff import field_diff
+
+YOURS = "YAML -> your edit:"
 
 
 @dataclass(frozen=True)
@@ -22,25 +26,35 @@ class Change:
     detail: tuple[str, ...] = ()
 
 
+@dataclass
+class Work:
+    """What apply has to do beyond the import, found card by card."""
+
+    moves: dict[str, list[int]] = field(default_factory=dict)  # subdeck -> Anki card ids
+    moved: list[str] = field(default_factory=list)  # the cards whose note is moved
+    stale: dict[str, int] = field(default_factory=dict)  # card id -> time: skipped notes
+    kept: dict[str, dict[str, str]] = field(default_factory=dict)  # card id -> learner's fields
+    conflicts: dict[str, tuple[str, ...]] = field(default_factory=dict)  # card id -> fields
+
+
 def card_changes(
     card: Card,
     rendered: RenderedCard,
     before: NoteState | None,
     after: NoteState | None,
-    known: list[tuple[int, str]],
+    known: list[Version],
     refused: bool,
     subdeck: str,
     roots: set[str],
     tag_root: str,
-    moves: dict[str, list[int]],
-    stale: dict[str, int],
+    work: Work,
 ) -> list[Change]:
-    """What the import does to one card's note. The versions ankigen wrote (``known``:
-    each time and fields digest from the locks) tell an edit made in Anki: the note's
-    fields are none of them, and its time is later than one of them. Whether the YAML
-    changed since is told by time: an edit newer than the YAML's version keeps it out
-    (the importer skips the note), an older one is overwritten by it. Cards in an old
-    subdeck go into ``moves``, notes the importer skips although older into ``stale``."""
+    """What the import does to one card's note. The versions ankigen wrote (``known``,
+    from the locks) tell an edit made in Anki: the note's fields are none of them, and
+    its time is later than one of them. Whether the YAML changed since is told by time:
+    an edit newer than the YAML's version keeps it out (the importer skips the note), an
+    older one is overwritten by it, and then merged field by field (merge.py). What apply
+    must do for it goes into ``work``."""
     where = f"{card.path}:{card.lines.get('id', card.line)}"
     ours = _ours(tag_root)
     names = NOTE_FIELDS[card.kind]
@@ -55,23 +69,45 @@ def card_changes(
     else:
         updated = after.fields != before.fields or after.tags != before.tags
         digest = fields_digest(before.fields.get(name, "") for name in names)
-        edited = digest not in {d for _, d in known} and any(m < before.mtime for m, _ in known)
-        diff = ("YAML -> your edit:", *_field_diffs(names, wanted, before.fields))
+        edited = digest not in {v.fields for v in known} and any(
+            v.mtime < before.mtime for v in known
+        )
         same_tags = {t for t in before.tags if ours(t)} == set(rendered.tags)
+        what = _what_changed(card.kind, names, before, after, ours)
         if edited and updated:
-            # Edited in Anki, then the YAML changed: the update replaces the edit.
-            changes.append(Change("conflict", card.id, where, diff))
+            # Edited in Anki, then the YAML changed: the update would replace the edit.
+            merge = merge_fields(names, before.fields, wanted, known, before.mtime)
+            if merge.kept:
+                work.kept[card.id] = merge.kept
+            if merge.conflicts:
+                work.conflicts[card.id] = merge.conflicts
+                detail = [YOURS, *_field_diffs(merge.conflicts, wanted, before.fields)]
+                if merge.kept:
+                    detail.append(
+                        f"apply keeps your {', '.join(merge.kept)}; with --prefer-yaml it "
+                        f"takes the YAML's {', '.join(merge.conflicts)}"
+                    )
+                changes.append(Change("conflict", card.id, where, tuple(detail)))
+            elif merge.kept:
+                theirs = [p for p in what if p not in merge.kept]
+                head = f"apply keeps your {', '.join(merge.kept)}" + (
+                    f" and takes the YAML's {', '.join(theirs)}" * bool(theirs)
+                )
+                diff = _field_diffs(merge.kept, wanted, before.fields)
+                changes.append(Change("merged", card.id, where, (head, YOURS, *diff)))
+            else:  # every edit made in Anki is in the YAML now
+                changes.append(Change("updated", card.id, where, (", ".join(what),)))
         elif edited:
+            diff = (YOURS, *_field_diffs(names, wanted, before.fields))
             changes.append(Change("edited", card.id, where, diff))
         elif updated:
-            what = _what_changed(card.kind, names, before, after, ours)
-            changes.append(Change("updated", card.id, where, (what,)))
+            changes.append(Change("updated", card.id, where, (", ".join(what),)))
         elif before.fields == wanted and same_tags:
             changes.append(Change("unchanged", card.id, where))
         else:
             # An older version, changed in Anki (its tags, say) after this one was built.
             changes.append(Change("skipped", card.id, where))
-            stale[card.id] = before.mtime
+            work.stale[card.id] = before.mtime
         dropped = [t for t in learners_tags(before.tags, tag_root) if t not in after.tags]
         if dropped:
             changes.append(Change("tags", card.id, where, (" ".join(dropped),)))
@@ -88,7 +124,9 @@ def card_changes(
         if filtered:
             detail += " (now in a filtered deck: apply moves it once it is back)"
         else:
-            moves.setdefault(subdeck, []).extend(card_ids)
+            work.moves.setdefault(subdeck, []).extend(card_ids)
+            if card.id not in work.moved:
+                work.moved.append(card.id)
         changes.append(Change("subdeck", card.id, where, (detail,)))
     return changes
 
@@ -112,7 +150,7 @@ def _in_tree(deck: str, roots: set[str]) -> bool:
 
 def _field_diffs(names: Iterable[str], yaml: dict[str, str], anki: dict[str, str]) -> list[str]:
     return [
-        f"{name}: {word_diff(yaml.get(name, ''), anki.get(name, ''))}"
+        f"{name}: {field_diff(yaml.get(name, ''), anki.get(name, ''))}"
         for name in names
         if yaml.get(name, "") != anki.get(name, "")
     ]
@@ -124,7 +162,7 @@ def _what_changed(
     before: NoteState,
     after: NoteState,
     ours: Callable[[str], bool],
-) -> str:
+) -> list[str]:
     """The fields, ankigen's tags and the new cards an update brings (the learner's tags
     it drops are a group of their own)."""
     parts = [name for name in names if before.fields.get(name) != after.fields.get(name)]
@@ -134,7 +172,7 @@ def _what_changed(
     parts += [f"tags {tags}"] * bool(tags)
     had = {c.ord for c in before.cards}
     parts += [f"{card_name(kind, c.ord)} added" for c in after.cards if c.ord not in had]
-    return ", ".join(parts) or "the day it last changed"
+    return parts or ["the day it last changed"]
 
 
 def learners_tags(tags: tuple[str, ...], tag_root: str) -> list[str]:

@@ -22,11 +22,11 @@ from typing import TYPE_CHECKING
 from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import guid
-from ..package.lock import Lock
+from ..package.lock import Lock, Version
 from ..package.notetype import note_type_id
 from ..source.format import KINDS
 from ..source.model import Card
-from .changes import Change, card_changes, empty_cards, empty_change
+from .changes import Change, Work, card_changes, empty_cards, empty_change
 from .gone import gone_notes, known_notes
 from .snapshot import CardState, Snapshot, snapshot
 from .target import (
@@ -46,7 +46,9 @@ if TYPE_CHECKING:
 NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 
 # The kinds of change. Each card is one of new, updated, unchanged, edited (in Anki,
-# kept), conflict (edited in Anki, replaced by the update), skipped (the importer
+# kept), merged (edited in Anki, and the YAML changed other fields: the update replaces
+# the edit, apply keeps it), conflict (the same field changed in Anki and in the YAML,
+# differently: the update replaces the edit), skipped (the importer
 # leaves an older version) or refused (note type changed); it may also be "tags"
 # (learner's tags dropped), "subdeck" (left in an old one), "retyped" (its old note,
 # of the kind it had, is left) and "empty" (cards of removed cloze numbers are left).
@@ -55,7 +57,8 @@ NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 # lock knows. What makes ``plan`` exit 1: after the import, the collection would not
 # match the YAML, or something of the learner's would be lost, or notes are unknown.
 SURPRISES = (
-    "conflict", "skipped", "refused", "tags", "subdeck", "removed", "retyped", "empty", "unknown",
+    "merged", "conflict", "skipped", "refused", "tags", "subdeck", "removed", "retyped", "empty",
+    "unknown",
 )  # fmt: skip
 
 
@@ -72,12 +75,11 @@ class Plan:
     after: Snapshot = field(default_factory=Snapshot)
     lock: Lock = field(default_factory=Lock)
     full_sync: bool = False  # the import changes the schema stamp
-    moves: dict[str, list[int]] = field(default_factory=dict)  # subdeck -> Anki card ids
+    work: Work = field(default_factory=Work)  # besides the import
     deletions: list[int] = field(default_factory=list)  # Anki note ids
     studied_retyped: list[str] = field(default_factory=list)  # cards whose old note has reviews
     retyped_tags: dict[str, list[str]] = field(default_factory=dict)  # the learner's, old note
     empty: list[int] = field(default_factory=list)  # Anki card ids, of removed cloze numbers
-    stale: dict[str, int] = field(default_factory=dict)  # card id -> time: skipped notes
     subdecks: set[str] = field(default_factory=set)  # the deck's current decks, by name
 
     def group(self, kind: str) -> list[Change]:
@@ -160,8 +162,7 @@ def plan_checked(
             f"{deck.name}::{deck.subdeck(card_set.category(card.category))}",
             roots,
             deck.tag_root,
-            result.moves,
-            result.stale,
+            result.work,
         )
     gone = gone_notes(before, deck, card_set.cards, known_notes(deck, checked.lock, lock))
     result.changes += gone.changes
@@ -185,16 +186,16 @@ def _confirm_empty(col: Collection, empty: dict[str, list[CardState]]) -> None:
         empty[card_id] = [c for c in cards if c.id in found]
 
 
-def _versions(card: Card, lock: Lock, last: Lock) -> list[tuple[int, str]]:
-    """Every version of this card's note that ankigen wrote, as (time, fields digest),
-    from this build's lock and the last build's."""
-    versions: set[tuple[int, str]] = set()
+def _versions(card: Card, lock: Lock, last: Lock) -> list[Version]:
+    """Every version of this card's note that ankigen wrote, from this build's lock and
+    the last build's."""
+    versions: set[Version] = set()
     for known in (lock, last):
         for card_id in (card.id, *card.previous_ids):
             s = known.cards.get(card_id) or known.removed.get(card_id)
             if s:
-                versions |= {(s.mtime, s.fields), *s.earlier}
-    return sorted(v for v in versions if v[1])
+                versions |= {s.version, *s.earlier}
+    return sorted(v for v in versions if v.fields)
 
 
 def _renamed_media(col: Collection, checked: Checked) -> list[Change]:

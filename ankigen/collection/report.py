@@ -17,9 +17,16 @@ HEADINGS = {
         "(copy the fix into the YAML)",
         "edited in Anki since the last build: your version kept (copy the fix into the YAML)",
     ),
+    "merged": (
+        "edited in Anki, and the YAML changed other fields: the import replaces your edit "
+        "(apply keeps it, and takes the YAML's changes)",
+        "edited in Anki, and the YAML changed other fields: your edit kept, the YAML's "
+        "changes taken",
+    ),
     "conflict": (
-        "edited in Anki and changed in the YAML: the update replaces your edit",
-        "edited in Anki and changed in the YAML: the YAML's version taken",
+        "changed both in Anki and in the YAML, in the same field: the import replaces your "
+        "edit (apply stops, unless --prefer-yaml)",
+        "changed both in Anki and in the YAML, in the same field: the YAML's version taken there",
     ),
     "skipped": (
         "not updated: changed in Anki (its tags, say) after this version was built "
@@ -61,8 +68,8 @@ HEADINGS = {
     "unchanged": ("unchanged", "unchanged"),
 }
 ORDER = (
-    "new", "updated", "edited", "conflict", "skipped", "refused", "tags", "subdeck", "removed",
-    "unknown", "retyped", "empty", "media",
+    "new", "updated", "edited", "merged", "conflict", "skipped", "refused", "tags", "subdeck",
+    "removed", "unknown", "retyped", "empty", "media",
 )  # fmt: skip
 
 
@@ -99,7 +106,8 @@ def counts(plan: Plan) -> str:
 
     return (
         f"{plan.cards} cards: {n('new')} new, {n('updated')} updated, "
-        f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('conflict')} in conflict, "
+        f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('merged')} merged, "
+        f"{n('conflict')} in conflict, "
         f"{n('skipped')} skipped, {n('refused')} refused; {n('tags')} with tags dropped, "
         f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('retyped')} changed "
         f"type, {n('empty')} with empty cards, {n('media')} media renamed"

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import difflib
 import html
+import re
 from html.parser import HTMLParser
 
 CONTEXT = 4  # words kept around each change
+_MARKUP = re.compile(r"<[^>]*>|[^<\s]+")  # a tag, or a word between tags
 
 
 class _Text(HTMLParser):
@@ -36,10 +38,23 @@ def words(field: str) -> list[str]:
     return html.unescape("".join(parser.parts)).split()
 
 
+def field_diff(old: str, new: str) -> str:
+    """Two fields that differ, word by word; where their text is the same, their markup
+    (a tag or an attribute, such as the category line of a basic note's Question), so
+    that a difference is never shown as none."""
+    diff = word_diff(old, new)
+    if diff or old == new:
+        return diff
+    return "(markup only) " + _diff(_MARKUP.findall(old), _MARKUP.findall(new))
+
+
 def word_diff(old: str, new: str) -> str:
     """``old`` -> ``new`` in git's word-diff style, ``[-removed-]{+added+}``, with a few
     words of context around each change and "…" where unchanged text is left out."""
-    a, b = words(old), words(new)
+    return _diff(words(old), words(new))
+
+
+def _diff(a: list[str], b: list[str]) -> str:
     out: list[str] = []
     opcodes = difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes()
     if all(tag == "equal" for tag, *_ in opcodes):

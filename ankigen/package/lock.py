@@ -29,12 +29,20 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
-from ..errors import CardSetError, Problem, warning
+from ..errors import CardSetError, Problem
 
 LOCK_FILE = "ankigen.lock"
 VERSION = 4
+
+
+class Version(NamedTuple):
+    """A version of a card's note that a build wrote: what tells an edit made in Anki."""
+
+    mtime: int
+    fields: str  # a digest of all its fields as Anki stores them (fields_digest)
+    each_field: tuple[str, ...] = ()  # a digest of each field (field_digests); () if unknown
 
 
 @dataclass(frozen=True)
@@ -43,12 +51,19 @@ class Stamp:
     mtime: int
     category: str = ""
     fields: str = ""  # a digest of the note's fields as Anki stores them (fields_digest)
-    earlier: tuple[tuple[int, str], ...] = ()  # (mtime, fields) it had before, oldest first
+    earlier: tuple[Version, ...] = ()  # the versions it had before, oldest first
     first: str = ""  # the id its GUID derives from, when not its own (previous_ids)
     removed: str = ""  # for a removed card: the day (UTC) a build found it gone
     kind: str = "basic"  # a note of another kind is another note to Anki
     clozes: tuple[int, ...] = ()  # the card numbers of a cloze note
     was: tuple[str, ...] = ()  # the kinds it had before: each an old note of its own in Anki
+    # A digest of each field, so that an edit made in Anki and a change in the YAML are
+    # told apart field by field (written from version 4 on).
+    each_field: tuple[str, ...] = ()
+
+    @property
+    def version(self) -> Version:
+        return Version(self.mtime, self.fields, self.each_field)
 
 
 @dataclass
@@ -96,8 +111,10 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
         data["category"] = stamp.category
     if stamp.fields:
         data["fields"] = stamp.fields
+    if stamp.each_field:
+        data["each_field"] = list(stamp.each_field)
     if stamp.earlier:
-        data["earlier"] = [list(e) for e in stamp.earlier]
+        data["earlier"] = [[m, f, list(each)] if each else [m, f] for m, f, each in stamp.earlier]
     if stamp.first:
         data["first"] = stamp.first
     if stamp.removed:
@@ -117,13 +134,18 @@ def _stamp(data: dict[str, Any]) -> Stamp:
         int(data["mtime"]),
         str(data.get("category", "")),
         str(data.get("fields", "")),
-        tuple((int(m), str(f)) for m, f in data.get("earlier", ())),
+        tuple(_version(*e) for e in data.get("earlier", ())),
         str(data.get("first", "")),
         str(data.get("removed", "")),
         str(data.get("type", "basic")),
         tuple(int(n) for n in data.get("clozes", ())),
         tuple(str(k) for k in data.get("was", ())),
+        tuple(str(d) for d in data.get("each_field", ())),
     )
+
+
+def _version(mtime: Any, fields: Any, each_field: Any = ()) -> Version:
+    return Version(int(mtime), str(fields), tuple(str(d) for d in each_field))
 
 
 def _from_data(data: dict[str, Any]) -> Lock:
@@ -157,8 +179,10 @@ def _from_version_2(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _from_version_3(data: dict[str, Any]) -> dict[str, Any]:
-    # Version 3 did not record the kinds a card had before: the old note of a card
-    # retyped before is then unknown to the lock, and apply leaves it alone.
+    # Version 3 did not record the kinds a card had before (the old note of a card
+    # retyped before is then unknown to the lock, and apply leaves it alone), nor a digest
+    # of each field (an edit made in Anki to a version it wrote is then told from the
+    # YAML's changes by the whole note, and by ankigen's own part of a field).
     return {**data, "version": 4}
 
 
@@ -169,7 +193,7 @@ _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
 }
 
 
-def _parse(text: str) -> Lock:
+def parse(text: str) -> Lock:
     data = json.loads(text)
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
@@ -184,7 +208,9 @@ def _parse(text: str) -> Lock:
     return _from_data(data)
 
 
-_ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+ERRORS = (ValueError, KeyError, TypeError, AttributeError)
+# Git's conflict markers start a line: "<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs".
+CONFLICT = "\n<<<<<<< "
 
 
 def read_lock(path: Path) -> tuple[Lock, list[Problem]]:
@@ -196,11 +222,13 @@ def read_lock(path: Path) -> tuple[Lock, list[Problem]]:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise _unreadable(path, str(exc)) from None
-    if _CONFLICT in "\n" + text:
-        return _resolve_conflict(path, text)
+    if CONFLICT in "\n" + text:
+        from .lockmerge import resolve_conflict
+
+        return resolve_conflict(path, text)
     try:
-        return _parse(text), []
-    except _ERRORS as exc:
+        return parse(text), []
+    except ERRORS as exc:
         raise _unreadable(path, str(exc)) from None
 
 
@@ -213,101 +241,6 @@ def _unreadable(path: Path, reason: str) -> CardSetError:
     return CardSetError([Problem(path, None, message)])
 
 
-# Git's conflict markers start a line: "<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs".
-_CONFLICT = "\n<<<<<<< "
-_MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
-
-
-def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
-    """Both sides of a merge conflict, merged so that nothing can be skipped by Anki: a
-    card both sides agree on keeps the later time; one they disagree on is stamped anew."""
-    try:
-        ours, theirs = (_parse(side) for side in _sides("\n" + text))
-    except _ERRORS:
-        message = (
-            "the lock file has merge conflict markers, and its two sides cannot be read: take "
-            f"either side (git checkout --theirs {path}) and rebuild"
-        )
-        raise CardSetError([Problem(path, None, message)]) from None
-    merged, differ = _merge(ours.cards, theirs.cards)
-    notetypes, _ = _merge(
-        {"": ours.notetype} if ours.notetype else {},
-        {"": theirs.notetype} if theirs.notetype else {},
-    )
-    lock = Lock(
-        deck_id=ours.deck_id if ours.deck_id == theirs.deck_id else "",
-        deck=ours.deck,
-        categories={**theirs.categories, **ours.categories},
-        notetype=notetypes.get(""),
-        cards=merged,
-        removed={k: v for k, v in {**theirs.removed, **ours.removed}.items() if k not in merged},
-        schema=ours.schema if ours.schema == theirs.schema else {},
-        notetypes=_merge(ours.notetypes, theirs.notetypes)[0],
-        # A kind's schema the sides disagree on is recorded anew, without a check.
-        schemas={
-            kind: schema
-            for kind, schema in {**theirs.schemas, **ours.schemas}.items()
-            if theirs.schemas.get(kind, schema) == ours.schemas.get(kind, schema)
-        },
-    )
-    message = (
-        "merge conflict in the lock file: both sides merged, and the "
-        f"{differ} card{'s' * (differ != 1)} they disagree on will get a new time; "
-        "a build writes the merged lock (then `git add` it)"
-    )
-    return lock, [warning(path, None, message)]
-
-
-def _sides(text: str) -> tuple[str, str]:
-    ours: list[str] = []
-    theirs: list[str] = []
-    state = "both"
-    for line in text.splitlines(keepends=True):
-        marker = next((m for m in _MARKERS if line.startswith(m)), None)
-        if marker == "<<<<<<<" and state == "both":
-            state = "ours"
-        elif marker == "|||||||" and state == "ours":
-            state = "base"
-        elif marker == "=======" and state in ("ours", "base"):
-            state = "theirs"
-        elif marker == ">>>>>>>" and state == "theirs":
-            state = "both"
-        else:
-            if state in ("both", "ours"):
-                ours.append(line)
-            if state in ("both", "theirs"):
-                theirs.append(line)
-    if state != "both":
-        raise ValueError("an unfinished conflict")
-    return "".join(ours), "".join(theirs)
-
-
-def _merge(ours: dict[str, Stamp], theirs: dict[str, Stamp]) -> tuple[dict[str, Stamp], int]:
-    """Every entry of either side; where both have it, the later time, and when their
-    hashes differ an empty hash, which no content has: the next build stamps it anew."""
-    merged = {**theirs, **ours}
-    differ = 0
-    for key in ours.keys() & theirs.keys():
-        a, b = ours[key], theirs[key]
-        differ += a.hash != b.hash
-        newer, older = (a, b) if a.mtime >= b.mtime else (b, a)
-        earlier = {*a.earlier, *b.earlier, (older.mtime, older.fields)} - {
-            (newer.mtime, newer.fields)
-        }
-        merged[key] = Stamp(
-            a.hash if a.hash == b.hash else "",
-            newer.mtime,
-            a.category,
-            newer.fields,
-            tuple(sorted(earlier)),
-            a.first or b.first,
-            kind=a.kind,
-            clozes=a.clozes,
-            was=tuple(dict.fromkeys((*a.was, *b.was))),
-        )
-    return dict(sorted(merged.items())), differ
-
-
 def next_stamp(
     previous: Stamp | None,
     content_hash: str,
@@ -318,15 +251,17 @@ def next_stamp(
     kind: str = "basic",
     clozes: tuple[int, ...] = (),
     was: tuple[str, ...] = (),
+    each_field: tuple[str, ...] = (),
 ) -> Stamp:
     """The stamp for a card: ``next_mtime``, with what it had before kept."""
     mtime = next_mtime(previous, content_hash, now)
     earlier = previous.earlier if previous else ()
     if previous is not None and previous.mtime != mtime:
-        earlier = (*earlier, (previous.mtime, previous.fields))
+        earlier = (*earlier, previous.version)
     return Stamp(
-        content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes, was=was
-    )
+        content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes, was=was,
+        each_field=each_field,
+    )  # fmt: skip
 
 
 def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:

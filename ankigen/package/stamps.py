@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 from ..render import RenderedCard
+from ..render.cards import without_meta
 from .lock import Lock, Stamp, next_stamp
 
 
@@ -30,6 +31,16 @@ def fields_digest(fields: Iterable[str]) -> str:
     that an ankigen build wrote from one edited in Anki."""
     text = unicodedata.normalize("NFC", "\x1f".join(fields))
     return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def field_digests(fields: Iterable[str]) -> tuple[str, ...]:
+    """A shorter digest of each field as a learner can edit it (without ankigen's own
+    category and level line): what tells, field by field, an edit made in Anki from a
+    change in the YAML."""
+    return tuple(
+        hashlib.sha256(unicodedata.normalize("NFC", without_meta(f)).encode()).hexdigest()[:12]
+        for f in fields
+    )
 
 
 def day(mtime: int) -> str:
@@ -62,8 +73,9 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
         digest = fields_digest(r.fields)
         clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         result.cards[card.id] = next_stamp(
-            before, r.content_hash, digest, now, card.category, first, card.kind, clozes, was
-        )
+            before, r.content_hash, digest, now, card.category, first, card.kind, clozes, was,
+            field_digests(r.fields),
+        )  # fmt: skip
         if before is None:
             result.new.append(card.id)
         elif before.hash != r.content_hash:

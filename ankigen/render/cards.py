@@ -29,6 +29,9 @@ NOTE_FIELDS = {
 }
 HUGE_CARD = 1_000_000  # bytes of HTML: Anki slows down, and AnkiWeb may refuse the note
 _CLOZE = re.compile(r"\{\{c\d+::")
+# The category and level a basic note's Question field carries (see render_card): the
+# build's, never the learner's, who cannot see it in Anki's editor.
+_META = re.compile(r'\A<div class="question" data-meta="([^"]*)">')
 
 
 @dataclass(frozen=True)
@@ -139,6 +142,19 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
     tags = card_tags(card_set, card)
     digest = hashlib.sha256("\x1f".join((*fields, *tags)).encode()).hexdigest()
     return RenderedCard(card, fields, tags, digest, ords)
+
+
+def without_meta(field: str) -> str:
+    """A field without ankigen's category and level line: what a learner can edit."""
+    return _META.sub('<div class="question" data-meta="">', field, count=1)
+
+
+def with_meta_of(field: str, other: str) -> str:
+    """``field`` with the category and level line of ``other`` (where both have one)."""
+    found = _META.match(other)
+    if found is None or _META.match(field) is None:
+        return field
+    return _META.sub(lambda _: found.group(0), field, count=1)
 
 
 def card_problems(rendered: RenderedCard) -> list[Problem]:

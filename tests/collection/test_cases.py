@@ -50,8 +50,9 @@ def test_apply_stops_on_a_conflict_unless_told_to_prefer_the_yaml(
     files = fingerprint(story.profile)
     done = apply(story.root, story.profile)
     assert [str(p).split(": ", 1)[1] for p in done.refused] == [
-        "1 note changed both in Anki and in the YAML (beta): copy your edits into the YAML "
-        "and rebuild, or pass --prefer-yaml to replace them"
+        "1 note changed both in Anki and in the YAML, in the same field (beta: Answer): copy "
+        "your edit into the YAML and rebuild, or pass --prefer-yaml to take the YAML's there "
+        "(the fields only you changed are kept)"
     ]
     assert fingerprint(story.profile) == files
     done = apply(story.root, story.profile, prefer_yaml=True)

@@ -36,6 +36,17 @@ def later(story: Story, tmp_path: Path, **files: str) -> None:
     build(story.root, tmp_path / "v2.apkg", now=int(time.time()) + 60)
 
 
+# Each field of the parametrized test, as its card's YAML has it, and edited there.
+IN_THE_YAML = {
+    ("capital-of-france", "Text"): ("{{c2::France}}.", "{{c2::France}}, in Europe."),
+    ("capital-of-france", "Extra"): ("A city on the Seine.", "On the Seine."),
+    ("der-hund", "Question"): ("question: der Hund", "question: der Hund (noun)"),
+    ("der-hund", "Answer"): ("answer: the dog", "answer: a dog"),
+    ("capital-of-japan", "Answer"): ("answer: Tokyo", "answer: Tōkyō"),
+    ("capital-of-japan", "Extra"): ("extra: Since 1869.", "extra: Since 1868."),
+}
+
+
 @pytest.mark.parametrize(
     ("card_id", "field"),
     [("capital-of-france", "Text"), ("capital-of-france", "Extra"), ("der-hund", "Question"),
@@ -44,6 +55,9 @@ def later(story: Story, tmp_path: Path, **files: str) -> None:
 def test_an_edit_in_anki_is_found_in_any_field_of_any_kind(
     card_id: str, field: str, story_of_every_kind: Story, in_anki, tmp_path: Path
 ) -> None:
+    """An edit in any field is found; when the YAML then changes another field of the
+    note, apply keeps the edit and takes the YAML's change; when it changes the same
+    field, that is a conflict."""
     story = story_of_every_kind
 
     def edit(col) -> None:
@@ -57,12 +71,43 @@ def test_an_edit_in_anki_is_found_in_any_field_of_any_kind(
     ((heading, diff),) = [edited.detail]
     assert heading == "YAML -> your edit:"
     assert diff.startswith(f"{field}: ") and diff.endswith(" {+(edited)+}"), diff
-    # The YAML changes the same note: the update would replace the edit.
+    # The YAML changes another field of the same note: its level.
     line = f"  - id: {card_id}\n"
-    later(story, tmp_path, **{name: text.replace(line, line + "    level: basic\n")
-                              for name, text in (("kinds", KINDS), ("words", WORDS))})  # fmt: skip
+    files = {name: text.replace(line, line + "    level: basic\n")
+             for name, text in (("kinds", KINDS), ("words", WORDS))}  # fmt: skip
+    later(story, tmp_path, **files)
     result = plan(story.root, story.profile)
-    assert [c.name for c in result.group("conflict")] == [card_id]
+    (merged,) = result.group("merged")
+    taken = "Level, tags +story-deck::level::basic"
+    assert (merged.name, merged.detail[:2]) == (
+        card_id, (f"apply keeps your {field} and takes the YAML's {taken}", "YAML -> your edit:"),
+    )  # fmt: skip
+    assert result.group("conflict") == [] and result.surprise  # a plain import loses the edit
+    done = apply(story.root, story.profile)
+    assert not done.refused and done.backup is not None
+    col = open_collection(story.collection)
+    try:
+        note = col.get_note(col.find_notes(f'"ID:{card_id}"')[0])
+        assert note[field].endswith(" (edited)") and note["Level"] == "basic"
+    finally:
+        col.close()
+    assert not apply(story.root, story.profile).changed
+
+    # Then the YAML changes the field the learner edited: both changed it.
+    old, new = IN_THE_YAML[card_id, field]
+    name = "words" if card_id == "der-hund" else "kinds"
+    text = files[name]
+    start = text.index(line)
+    end = text.find("  - id:", start + len(line))
+    end = len(text) if end < 0 else end
+    files[name] = text[:start] + text[start:end].replace(old, new, 1) + text[end:]
+    assert files[name] != text
+    story.write(**files)
+    build(story.root, tmp_path / "v3.apkg", now=int(time.time()) + 120)
+    result = plan(story.root, story.profile)
+    (conflict,) = result.group("conflict")
+    assert conflict.name == card_id and conflict.detail[0] == "YAML -> your edit:"
+    assert [d.split(":")[0] for d in conflict.detail[1:]] == [field]
     assert apply(story.root, story.profile).refused
 
 

@@ -65,7 +65,7 @@ def test_a_card_set_sharing_the_deck_id_never_deletes_the_other_sets_notes(
     result = plan(other, story.profile)
 
     assert result.group("removed") == [] and result.group("retyped") == []
-    assert result.deletions == [] and result.moves == {}
+    assert result.deletions == [] and result.work.moves == {}
     assert sorted(c.name for c in result.group("unknown")) == sorted(notes)
     by_name = {c.name: c.detail for c in result.group("unknown")}
     assert by_name["alpha"] == ("""Browser search: ("ID:alpha" "note:Story (ankigen)")""",)

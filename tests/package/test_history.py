@@ -84,7 +84,7 @@ def test_previous_ids_keep_the_guid_of_the_first_id(write_cards, tmp_path: Path)
         [("gamma", "gamma-ray")], [], [], ["gamma-ray"],
     )  # fmt: skip
     stamp = lock(root).cards["gamma-ray"]
-    assert (stamp.first, stamp.mtime, [m for m, _ in stamp.earlier]) == ("gamma", T2, [T1])
+    assert (stamp.first, stamp.mtime, [v.mtime for v in stamp.earlier]) == ("gamma", T2, [T1])
     assert "gamma" not in lock(root).removed and "gamma" not in lock(root).cards
     deck = load_card_set(root).deck
     assert package_notes(tmp_path / "v2.apkg")["gamma-ray"][0] == guid(deck, "gamma")

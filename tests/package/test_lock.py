@@ -5,7 +5,14 @@ from pathlib import Path
 import pytest
 
 from ankigen.errors import CardSetError
-from ankigen.package.lock import Lock, Stamp, next_mtime, now_from_environment, read_lock
+from ankigen.package.lock import (
+    Lock,
+    Stamp,
+    Version,
+    next_mtime,
+    now_from_environment,
+    read_lock,
+)
 
 
 @pytest.mark.parametrize(
@@ -112,12 +119,12 @@ def test_a_merge_conflict_is_resolved_so_that_anki_skips_nothing(
     lock, problems = read_lock(path)
     assert lock.cards == {
         # sides disagree: no content matches, so stamped anew; both times are remembered
-        "edited": Stamp("", 30, "a", earlier=((20, ""),)),
+        "edited": Stamp("", 30, "a", earlier=(Version(20, ""),)),
         "mine": Stamp("m", 7, "a"),
-        "same": Stamp("s", 12, "a", earlier=((10, ""),)),  # the later of the two times
+        "same": Stamp("s", 12, "a", earlier=(Version(10, ""),)),  # the later of the two times
         "yours": Stamp("t", 8, "a"),
     }
-    assert (lock.notetype, lock.deck_id) == (Stamp("", 9, earlier=((5, ""),)), "deck")
+    assert (lock.notetype, lock.deck_id) == (Stamp("", 9, earlier=(Version(5, ""),)), "deck")
     assert [str(p) for p in problems] == [
         f"{path}: warning: merge conflict in the lock file: both sides merged, and the 1 card "
         "they disagree on will get a new time; a build writes the merged lock (then `git add` it)"
