@@ -7,14 +7,14 @@ so ``ankigen --help`` stays fast.
 from __future__ import annotations
 
 import shlex
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
 
-from .errors import CardSetError, Problem
+from .errors import CardSetError, Problem, Refusal
 from .interrupt import Interrupted, signals_as_exceptions
 
 if TYPE_CHECKING:
@@ -41,6 +41,8 @@ def reported() -> Iterator[None]:
     except CardSetError as exc:
         for problem in exc.everything():
             click.secho(str(problem), err=True, fg="yellow" if problem.warning else None)
+        for line in exc.details if isinstance(exc, Refusal) else ():
+            click.echo(line)
         found = _count(len(exc.problems), "problem")
         if exc.warnings:
             found += f" and {_count(len(exc.warnings), 'warning')}"
@@ -70,6 +72,7 @@ def main() -> None:
       0    done
       1    problems found, and nothing written: an invalid card set, an output that
            is refused or cannot be written; plan: the import would lose something
+           (or the collection has notes unknown to the card set); apply: a refusal
       2    a usage error: an unknown command or option, a bad argument
       130  interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; nothing is half-written
     """
@@ -173,19 +176,23 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
-COLLECTION = click.option(
-    "--collection",
-    "collection",
-    required=True,
-    type=click.Path(exists=True, path_type=Path),
-    metavar="COLLECTION",
-    help="The Anki collection: a profile folder, a collection.anki2, a .colpkg or an .apkg.",
-)
+def _collection(help: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    return click.option(
+        "--collection",
+        "collection",
+        required=True,
+        type=click.Path(exists=True, path_type=Path),
+        metavar="COLLECTION",
+        help=help,
+    )
 
 
 @main.command()
 @click.argument("cards_dir", default="cards", type=CARDS_DIR)
-@COLLECTION
+@_collection(
+    "The Anki collection to plan against: a profile folder, a collection.anki2, a .colpkg "
+    "or an .apkg."
+)
 @NO_CACHE
 def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     """Show what importing CARDS_DIR's package would do to an Anki collection, card by
@@ -204,7 +211,13 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
 
     Exits 1 when the import would leave the collection unlike the YAML or lose
     something of yours (removed notes, old notes of cards whose type changed, empty
-    cloze cards, old subdecks, dropped tags, conflicts).
+    cloze cards, old subdecks, dropped tags, edits made in Anki), or when the collection
+    has notes of this deck's id that the card set does not know (another card set with
+    the same deck id made them).
+
+    Every kind of card: basic, cloze, reversed and type-in notes, each of its own
+    note type, and every card of a note (a reversed note's two, a cloze note's one
+    per number).
 
     \b
     Example:
@@ -223,11 +236,14 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
 
 @main.command()
 @click.argument("cards_dir", default="cards", type=CARDS_DIR)
-@COLLECTION
+@_collection(
+    "The Anki collection to change: a profile folder or its collection.anki2, with Anki closed."
+)
 @click.option(
     "--prefer-yaml",
     is_flag=True,
-    help="Where a note changed both in Anki and in the YAML, take the YAML's version.",
+    help="Where a field of a note changed both in Anki and in the YAML, differently, take "
+    "the YAML's (the fields only you changed are kept).",
 )
 @click.option(
     "--merge-note-types",
@@ -252,13 +268,22 @@ def apply(
     """Import CARDS_DIR's package into an Anki collection, then do what the importer
     cannot: move cards to their category's current subdeck, delete the notes whose
     cards were removed from the YAML (and the old note of a card whose type changed,
-    and the empty cards of removed cloze numbers), and keep the tags you added in Anki.
+    and the empty cards of removed cloze numbers), and keep the tags you added in Anki
+    and the fields you edited there that the YAML did not change.
 
-    Refuses while Anki has the collection open. Makes a backup first, in Anki's
-    own format, in the profile's backups/ folder (Anki's File > Switch Profile >
-    Open Backup restores it). Keeps review history and scheduling, and never makes
-    Anki ask for a one-way sync unless a note type's fields changed and you pass
-    --merge-note-types. Running it again changes nothing.
+    Refuses, changing nothing, while Anki has the collection open, when the card set
+    changed since the last build, when a field changed both in Anki and in the YAML
+    (see --prefer-yaml), and when the collection has notes of this deck's id that the
+    card set does not know: it deletes only the notes the lock remembers making.
+
+    Makes a backup first, in Anki's own format, in the profile's backups/ folder
+    (Anki's File > Switch Profile > Open Backup restores it). Keeps review history
+    and scheduling, and never makes Anki ask for a one-way sync unless a note type's
+    fields changed and you pass --merge-note-types. Running it again changes nothing.
+
+    Every kind of card: basic, cloze, reversed and type-in notes, each of its own
+    note type, and every card of a note (a reversed note's two, a cloze note's one
+    per number).
 
     \b
     COLLECTION is an Anki profile folder or its collection.anki2:
@@ -272,7 +297,7 @@ def apply(
       ankigen apply --collection ~/.local/share/Anki2/"User 1"
     """
     from .collection.apply import apply as run_apply
-    from .collection.report import lines
+    from .collection.report import lines, outcome, refusal
 
     with reported():
         done = run_apply(
@@ -284,15 +309,16 @@ def apply(
             progress=click.echo,
             delete_retyped=delete_retyped,
         )
-        if done.refused:
-            for line in lines(done.plan):
-                click.echo(line)
-            raise CardSetError(done.refused)
-    for line in lines(done.plan, applied=done.changed):
+        if done.refused:  # why first, then what it is about
+            raise Refusal(done.refused, refusal(done))
+    assert done.plan is not None
+    for line in lines(done.plan, applied=done.changed, summary=False):
         click.echo(line)
     for name in done.removed_decks:
         click.echo(f"removed the emptied subdeck '{name}'")
-    if not done.changed:
+    if done.changed:
+        click.echo(outcome(done))
+    else:
         click.echo("nothing to do: the collection already matches the YAML")
 
 

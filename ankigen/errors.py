@@ -53,3 +53,12 @@ class CardSetError(Exception):
     def everything(self) -> list[Problem]:
         """Errors and warnings, by file and line."""
         return in_order([*self.problems, *self.warnings])
+
+
+class Refusal(CardSetError):
+    """A command that will not go on: its problems, and lines that show what they are
+    about (printed after them)."""
+
+    def __init__(self, problems: Iterable[Problem], details: Iterable[str] = ()) -> None:
+        super().__init__(problems)
+        self.details = list(details)

@@ -323,8 +323,25 @@ def test_from_inside_the_card_set_the_error_says_what_to_pass(write_cards, monke
 def test_help_gives_the_exit_codes() -> None:
     code, out, _ = run("--help")
     assert code == 0
-    codes = out[out.index("Exit codes:") :].splitlines()[1:6]
+    codes = out[out.index("Exit codes:") : out.index("Options:")].splitlines()[1:]
     assert [line.split()[0] for line in codes if line.strip()[:1].isdigit()] == [
         "0", "1", "2", "130",
     ]  # fmt: skip
     assert "143 by SIGTERM" in out
+
+
+def test_plan_and_apply_help_say_what_each_takes() -> None:
+    """Both take every kind of card; only plan takes a package for a collection."""
+    _, plan, _ = run("plan", "--help")
+    _, apply, _ = run("apply", "--help")
+    plan, apply = " ".join(plan.split()), " ".join(apply.split())
+    for out in (plan, apply):
+        assert "Every kind of card: basic, cloze, reversed and type-in notes" in out
+    start = plan.index("--collection COLLECTION")
+    assert "a .colpkg or an .apkg" in plan[start : plan.index("--no-cache", start)]
+    start = apply.index("--collection COLLECTION")
+    apply_option = apply[start : apply.index("--prefer-yaml", start)]
+    assert apply_option == (
+        "--collection COLLECTION The Anki collection to change: a profile folder or its "
+        "collection.anki2, with Anki closed. [required] "
+    )

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING
 from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import Stamped, guid
-from ..package.lock import LOCK_FILE
+from ..package.lock import LOCK_FILE, Lock
 from ..render import NOTE_FIELDS
 from .changes import learners_tags
-from .plan import Plan, plan_checked
+from .plan import Plan, plan_checked, plan_package
 from .target import (
     IN_USE,
     Target,
@@ -40,10 +40,12 @@ if TYPE_CHECKING:
 
 @dataclass
 class Applied:
-    plan: Plan
+    plan: Plan | None  # None when refused before planning
     backup: Path | None = None
     refused: list[Problem] = field(default_factory=list)  # why nothing was changed
+    about: tuple[str, ...] = ()  # the kinds of change the refusals are about
     removed_decks: list[str] = field(default_factory=list)
+    empty_deleted: int = 0  # cards of removed cloze numbers
 
     @property
     def changed(self) -> bool:
@@ -76,10 +78,14 @@ def apply(
     with tempfile.TemporaryDirectory(prefix="ankigen-apply-") as tmp, anki_errors(target.path):
         scratch = Path(tmp)
         (scratch / "plan").mkdir()
-        result = plan_checked(checked, target, scratch / "plan", now, merge_notetypes)
-        refused = _refusals(checked, result, target, prefer_yaml, merge_notetypes, delete_retyped)
+        built = plan_package(checked, scratch / "plan", now)
+        refused = _before_planning(checked, built[1], target)
+        if refused:  # what needs no plan is refused before making one
+            return Applied(None, refused=refused)
+        result = plan_checked(checked, target, scratch / "plan", now, merge_notetypes, built)
+        refused, about = _refusals(result, target, prefer_yaml, merge_notetypes, delete_retyped)
         if refused:
-            return Applied(result, refused=refused)
+            return Applied(result, refused=refused, about=about)
         if not _work(result):
             return Applied(result)
         with opened(target.path, result.schema) as col:
@@ -92,20 +98,36 @@ def apply(
             progress("imported the package with Anki's importer")
             _move(col, result)
             _delete(col, result)
-            _remove_empty_cards(col, result)
+            done.empty_deleted = _remove_empty_cards(col, result)
             done.removed_decks = _remove_emptied_decks(col, result)
         return done
 
 
+def _before_planning(checked: Checked, lock: Lock, target: Target) -> list[Problem]:
+    """What apply refuses whatever the plan: a collection that is open, a card set that
+    changed since the last build."""
+    problems = []
+    if in_use(target.path):
+        problems.append(Problem(target.path, None, IN_USE))
+    if checked.lock.to_json() != lock.to_json():
+        message = (
+            "the card set changed since the last build (or was never built): run "
+            "`ankigen build` first, so that the lock records what goes into your collection"
+        )
+        problems.append(Problem(checked.card_set.root / LOCK_FILE, None, message))
+    return problems
+
+
 def _refusals(
-    checked: Checked,
     result: Plan,
     target: Target,
     prefer_yaml: bool,
     merge_notetypes: bool,
     delete_retyped: bool,
-) -> list[Problem]:
+) -> tuple[list[Problem], tuple[str, ...]]:
+    """What apply refuses in the plan, and the kinds of change that is about."""
     problems = []
+    about: list[str] = []
     unknown = sorted({c.name for c in result.group("unknown")})
     if unknown:
         many = len(unknown) != 1
@@ -118,12 +140,7 @@ def _refusals(
             "and its lock file was lost, restore the lock, or delete them in Anki's Browser"
         )
         problems.append(Problem(target.path, None, message))
-    if checked.lock.to_json() != result.lock.to_json():
-        message = (
-            "the card set changed since the last build (or was never built): run "
-            "`ankigen build` first, so that the lock records what goes into your collection"
-        )
-        problems.append(Problem(checked.card_set.root / LOCK_FILE, None, message))
+        about.append("unknown")
     conflicts = result.work.conflicts
     if conflicts and not prefer_yaml:
         many = len(conflicts) != 1
@@ -134,6 +151,7 @@ def _refusals(
             "--prefer-yaml to take the YAML's there (the fields only you changed are kept)"
         )
         problems.append(Problem(target.path, None, message))
+        about.append("conflict")
     if result.group("refused") and not merge_notetypes:
         message = (
             "the note type's fields or templates changed, so Anki would not update the "
@@ -153,9 +171,8 @@ def _refusals(
             "File → Import to keep both"
         )
         problems.append(Problem(target.path, None, message))
-    if not problems and in_use(target.path):
-        problems.append(Problem(target.path, None, IN_USE))
-    return problems
+        about.append("retyped")
+    return problems, tuple(about)
 
 
 def _work(result: Plan) -> bool:
@@ -220,12 +237,15 @@ def _delete(col: Collection, result: Plan) -> None:
         col.remove_notes(result.deletions)
 
 
-def _remove_empty_cards(col: Collection, result: Plan) -> None:
+def _remove_empty_cards(col: Collection, result: Plan) -> int:
     """Tools → Empty Cards, for the cards of removed cloze numbers only, and only those
-    that Anki too finds empty now."""
-    if result.empty:
-        found = {cid for note in col.get_empty_cards().notes for cid in note.card_ids}
-        col.remove_cards_and_orphaned_notes([cid for cid in result.empty if cid in found])
+    that Anki too finds empty now; how many."""
+    if not result.empty:
+        return 0
+    found = {cid for note in col.get_empty_cards().notes for cid in note.card_ids}
+    empty = [cid for cid in result.empty if cid in found]
+    col.remove_cards_and_orphaned_notes(empty)
+    return len(empty)
 
 
 def _remove_emptied_decks(col: Collection, result: Plan) -> list[str]:

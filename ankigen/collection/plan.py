@@ -99,20 +99,28 @@ def plan(root: Path, collection: Path, now: int | None = None, cache: bool = Tru
         return plan_checked(checked, target, Path(tmp), now)
 
 
+def plan_package(checked: Checked, scratch: Path, now: int | None = None) -> tuple[Path, Lock]:
+    """The package a build would write now, in ``scratch``, and the lock it would
+    record. A changed note type is announced by the plan rather than refused as by build."""
+    path = scratch / f"{checked.card_set.deck.id}.apkg"
+    _, lock = package(checked, path, now, change_note_type=True)
+    return path, lock
+
+
 def plan_checked(
     checked: Checked,
     target: Target,
     scratch: Path,
     now: int | None = None,
     merge_notetypes: bool = False,
+    built: tuple[Path, Lock] | None = None,
 ) -> Plan:
+    """The plan, made in ``scratch``, for the package ``built`` (by ``plan_package``)."""
     from anki.collection import Collection
 
     card_set = checked.card_set
     deck = card_set.deck
-    package_path = scratch / f"{deck.id}.apkg"
-    # A changed note type is announced here rather than refused as by build.
-    _, lock = package(checked, package_path, now, change_note_type=True)
+    package_path, lock = built or plan_package(checked, scratch, now)
     held = target.kind == "collection" and in_use(target.path)
     copy = copy_collection(target, scratch / "collection", [m.name for m in checked.rendered.media])
     schema = schema_version(copy, target.path)

@@ -1,8 +1,10 @@
 """A plan, or what apply did, as the lines the CLI prints: one group per kind of
-change, each card on its own line with its path:line, and one line of counts."""
+change, each card on its own line with its path:line, and one line of counts (after
+apply, one line of what it did)."""
 
 from __future__ import annotations
 
+from .apply import Applied
 from .changes import Change
 from .plan import Plan
 
@@ -73,22 +75,54 @@ ORDER = (
 )  # fmt: skip
 
 
-def lines(plan: Plan, applied: bool = False) -> list[str]:
-    """Every group that has something in it, then the counts."""
-    out = []
-    width = max((len(c.name) for c in plan.changes if c.kind != "unchanged"), default=0)
-    for kind in ORDER:
-        group = plan.group(kind)
-        if group:
-            out.append(f"{HEADINGS[kind][applied]} ({len(group)})")
-            out += [line for change in group for line in _change(change, width)]
+def lines(plan: Plan, applied: bool = False, summary: bool = True) -> list[str]:
+    """Every group that has something in it, then (with ``summary``) the counts."""
+    out = _groups(plan, ORDER, applied)
     unchanged = [c.name for c in plan.group("unchanged")]
     if unchanged:
         shown = ", ".join(unchanged[:UNCHANGED_SHOWN])
         more = len(unchanged) - UNCHANGED_SHOWN
         out.append(f"unchanged ({len(unchanged)}): {shown}" + (f", … +{more}" * (more > 0)))
     out += plan.remarks
-    out.append(counts(plan))
+    if summary:
+        out.append(counts(plan))
+    return out
+
+
+def refusal(done: Applied) -> list[str]:
+    """What a refused apply shows after saying why: the groups the refusal is about."""
+    return _groups(done.plan, done.about) if done.plan else []
+
+
+def outcome(done: Applied) -> str:
+    """What apply did, in one line."""
+    plan = done.plan
+    assert plan is not None
+    updated = {
+        c.name for c in plan.changes if c.kind in ("updated", "merged", "conflict", "skipped")
+    }
+    parts = [
+        f"{len(plan.group('new'))} new",
+        f"{len(updated)} updated",
+        f"{len(plan.work.moved)} moved",
+        f"{len(plan.deletions)} deleted",
+    ]
+    if done.empty_deleted:
+        parts.append(f"{plural(done.empty_deleted, 'empty card')} deleted")
+    if done.removed_decks:
+        parts.append(f"{plural(len(done.removed_decks), 'subdeck')} removed")
+    return f"applied: {', '.join(parts)}; backup: {done.backup}"
+
+
+def _groups(plan: Plan, kinds: tuple[str, ...], applied: bool = False) -> list[str]:
+    changes = [c for c in plan.changes if c.kind in kinds and c.kind != "unchanged"]
+    width = max((len(c.name) for c in changes), default=0)
+    out = []
+    for kind in kinds:
+        group = plan.group(kind)
+        if group:
+            out.append(f"{HEADINGS[kind][applied]} ({len(group)})")
+            out += [line for change in group for line in _change(change, width)]
     return out
 
 
@@ -100,15 +134,20 @@ def _change(change: Change, width: int) -> list[str]:
     return [head, *(f"      {line}" for line in change.detail)]
 
 
+def plural(count: int, what: str) -> str:
+    return f"{count} {what}{'s' * (count != 1)}"
+
+
 def counts(plan: Plan) -> str:
     def n(kind: str) -> int:
         return len({c.name for c in plan.group(kind)})
 
     return (
-        f"{plan.cards} cards: {n('new')} new, {n('updated')} updated, "
+        f"{plural(plan.cards, 'card')}: {n('new')} new, {n('updated')} updated, "
         f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('merged')} merged, "
         f"{n('conflict')} in conflict, "
         f"{n('skipped')} skipped, {n('refused')} refused; {n('tags')} with tags dropped, "
-        f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('retyped')} changed "
-        f"type, {n('empty')} with empty cards, {n('media')} media renamed"
+        f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('unknown')} unknown, "
+        f"{n('retyped')} changed type, {n('empty')} with empty cards, "
+        f"{plural(n('media'), 'media file')} renamed"
     )

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 import zipfile
 from pathlib import Path
 
@@ -110,6 +111,7 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].startswith("backup: Anki2/User 1/backups/backup-")
+    backup = lines[0].removeprefix("backup: ")
     assert lines[1:] == [
         "imported the package with Anki's importer",
         "updated (3)",
@@ -127,9 +129,8 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
         "  delta    cards/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML: deleted (1)",
         f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
-        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
-        "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 changed type, 0 with empty cards, 0 media renamed",
         "removed the emptied subdeck 'Story::Code'",
+        f"applied: 0 new, 3 updated, 2 moved, 1 deleted, 1 subdeck removed; backup: {backup}",
     ]
     again = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])
     assert again.exit_code == 0, again.output
@@ -152,7 +153,7 @@ def test_a_collection_held_open_by_another_process_is_refused(
         monkeypatch.chdir(tmp_path)
         result = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])
         assert result.exit_code == 1
-        assert result.output.splitlines()[-2:] == [
+        assert result.output.splitlines() == [  # refused before any plan is made
             "Anki2/User 1/collection.anki2: the collection is open in Anki (or another "
             "program): close Anki and try again",
             "1 problem found; nothing written.",
@@ -232,3 +233,35 @@ def test_apply_killed_midway_leaves_a_sound_collection(
     assert not done.refused
     assert sorted(notes_by_deck(story.collection)) == ["alpha", "beta", "delta", "epsilon"]
     assert set(notes_by_deck(story.collection).values()) == {"Story::Theory", "Story::Programming"}
+
+
+def test_a_refusal_comes_first_with_only_what_it_is_about(
+    story: Story, in_anki, tmp_path: Path, monkeypatch
+) -> None:
+    """A conflict: apply says why it stops, then shows the conflict, not the whole plan."""
+
+    def edit_beta(col) -> None:
+        beta = col.get_note(col.find_notes('"ID:beta"')[0])
+        beta["Answer"] = beta["Answer"].replace("second", "2nd")
+        col.update_note(beta)
+
+    in_anki(story.collection, edit_beta)
+    change_the_yaml(story, tmp_path)  # alpha, delta and epsilon updated, gamma removed
+    story.write(theory=(story.root / "theory.yaml").read_text().replace("second", "Second"))
+    from ankigen.build import build
+
+    build(story.root, tmp_path / "v3.apkg", now=int(time.time()) + 120)
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])
+    assert result.exit_code == 1
+    assert result.output.splitlines() == [
+        "Anki2/User 1/collection.anki2: 1 note changed both in Anki and in the YAML, in the "
+        "same field (beta: Answer): copy your edit into the YAML and rebuild, or pass "
+        "--prefer-yaml to take the YAML's there (the fields only you changed are kept)",
+        "changed both in Anki and in the YAML, in the same field: the import replaces your "
+        "edit (apply stops, unless --prefer-yaml) (1)",
+        "  beta  cards/theory.yaml:6",
+        "      YAML -> your edit:",
+        "      Answer: The [-Second-] {+2nd+} letter of the Greek …",
+        "1 problem found; nothing written.",
+    ]

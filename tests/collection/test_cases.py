@@ -9,6 +9,7 @@ from pathlib import Path
 from ankigen.build import build
 from ankigen.collection.apply import apply
 from ankigen.collection.plan import plan
+from ankigen.collection.report import counts
 from ankigen.package.notetype import NoteType, note_type
 from ankigen.package.stamps import day
 from ankigen.render import render_card_set
@@ -180,6 +181,7 @@ def test_media_anki_would_rename(write_cards, tmp_path: Path, collection) -> Non
     result = plan(root, path)
     (renamed,) = result.group("media")
     assert renamed.name == name
+    assert counts(result).endswith(", 1 media file renamed")
     assert renamed.detail[0].startswith(f"stored as {name[:-4]}-") and len(renamed.detail[0]) == (
         len(f"stored as {name}") + 41
     )
