@@ -21,16 +21,39 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is severa
 class LineDict(dict):
     """A mapping that knows the line it starts on and the line of each key."""
 
-    line: int = 0
+    __slots__ = ("key_lines", "line")
+    line: int
     key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
+_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+
+
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading as PyYAML does it, with two shortcuts for plain text, which is most of
+    a card file: no pattern is tried on a scalar that no implicit type can start like
+    (quoted and block scalars are text anyway), and text is constructed directly."""
+
     problems: list[Problem]
     path: Path
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in _IMPLICIT_STARTS):
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
+
+
+# The first characters of plain scalars that may resolve to something other than text
+# (the tests check that no resolver matches any first character, or by path).
+_IMPLICIT_STARTS = frozenset(_LineLoader.yaml_implicit_resolvers)
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -65,6 +88,11 @@ def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(path, None, f"cannot read file: {exc.strerror}")]
+    return parse_yaml(path, raw)
+
+
+def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
+    """``read_yaml`` of a file whose content is ``raw``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

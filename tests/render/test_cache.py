@@ -148,15 +148,6 @@ def test_an_unwritable_cache_only_costs_speed(write_cards, tmp_path: Path, monke
     assert report.new == ["alpha", "beta", "gamma"]
 
 
-def test_cache_location(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(tmp_path / "here"))
-    assert cache_dir() == tmp_path / "here"
-    monkeypatch.delenv("ANKIGEN_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(cache_module.sys, "platform", "linux")
-    assert cache_dir() == tmp_path / "xdg" / "ankigen"
-
-
 def test_each_card_set_has_its_own_file(tmp_path: Path) -> None:
     assert RenderCache(tmp_path / "a").path != RenderCache(tmp_path / "b").path
     assert RenderCache(tmp_path / "a").path == RenderCache(tmp_path / "a" / ".." / "a").path
