@@ -14,11 +14,12 @@ from .atomic import atomic_files
 from .errors import CardSetError, Problem, in_order, split, warning
 from .package.apkg import Stamped, stamp, write_apkg
 from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
-from .package.notetype import note_type
+from .package.notetype import note_type, note_type_name
 from .package.output import output_path
 from .package.stamps import day, restamp
 from .render import RenderedSet, render_with_problems
 from .render.cache import RenderCache
+from .source.format import KINDS
 from .source.model import CardSet, Deck
 from .source.validate import read_card_set
 
@@ -34,11 +35,16 @@ class Report:
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
-    notetype_changed: bool = False
+    notetypes_changed: list[str] = field(default_factory=list)  # kinds
+    retyped: dict[str, str] = field(default_factory=dict)  # card id -> its old kind
     lock_found: bool = True  # False: no lock file, so every card got this build's time
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (previous id, id)
     restored: list[str] = field(default_factory=list)
     removed_earlier: list[str] = field(default_factory=list)  # by builds before this one
+
+    @property
+    def notetype_changed(self) -> bool:
+        return bool(self.notetypes_changed)
 
     def counts(self) -> list[tuple[str, int]]:
         """(subdeck name, number of cards), in deck order."""
@@ -103,7 +109,7 @@ def _check(root: Path, cache: bool) -> Checked:
     changed = _deck_id_changed(lock, card_set)
     if changed:
         return Checked(card_set, rendered, lock, [*in_order(warnings), changed], True, changed)
-    moves = _moves(lock, card_set)
+    moves = _moves(lock, card_set) + _kind_changes(lock, card_set.deck, rendered)
     return Checked(card_set, rendered, lock, in_order(warnings) + moves, lock_path.exists())
 
 
@@ -172,30 +178,31 @@ def package(
     warnings += _time_warnings(previous, checked.lock_found, now, epoch is not None, lock_path)
 
     report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
-    notetype = note_type(deck)
-    notetype_stamp = Stamp(
-        notetype.content_hash, next_mtime(previous.notetype, notetype.content_hash, now)
-    )
-    report.notetype_changed = previous.notetype is not None and (
-        previous.notetype.hash != notetype.content_hash
-    )
+    kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
+    lock = Lock(deck.name, {c.id: deck.subdeck(c) for c in deck.categories}, deck_id=deck.id)
+    notetypes = []
+    for kind in kinds:
+        notetype = note_type(deck, kind)
+        before = previous.notetype if kind == "basic" else previous.notetypes.get(kind)
+        stamped_type = Stamp(notetype.content_hash, next_mtime(before, notetype.content_hash, now))
+        if kind == "basic":
+            lock.notetype = stamped_type
+        else:
+            lock.notetypes[kind] = stamped_type
+        if before is not None and before.hash != notetype.content_hash:
+            report.notetypes_changed.append(kind)
+        notetypes.append((notetype, stamped_type.mtime))
 
-    schema = notetype.schema
+    basic = next((n for n, _ in notetypes if n.kind == "basic"), None) or note_type(deck)
+    schema = basic.schema
     if previous.schema and previous.schema != schema and not change_note_type:
         raise CardSetError([_schema_changed(deck, previous.schema, schema)])
     stamping = restamp(previous, rendered.cards, now)
-    report.new, report.changed, report.removed = stamping.new, stamping.changed, stamping.gone
+    report.new, report.changed, report.retyped = stamping.new, stamping.changed, stamping.retyped
+    report.removed = sorted({*stamping.gone, *stamping.retyped})  # a retyped card's old note
     report.renamed, report.restored = stamping.renamed, stamping.restored
     report.removed_earlier = sorted(set(stamping.removed) - set(stamping.gone))
-    lock = Lock(
-        deck.name,
-        {c.id: deck.subdeck(c) for c in deck.categories},
-        notetype_stamp,
-        stamping.cards,
-        deck.id,
-        stamping.removed,
-        schema,
-    )
+    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schema
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
     stamped = []
@@ -212,8 +219,7 @@ def package(
             output.parent,
             deck,
             rendered.description,
-            notetype,
-            notetype_stamp.mtime,
+            notetypes,
             [adjust(s) for s in stamp(stamped)] if adjust else stamp(stamped),
             rendered.media,
         )
@@ -309,6 +315,41 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
                     f"'{card.category}': Anki leaves cards it already has in their old subdeck",
                 )
             )
+    return warnings
+
+
+def removed_search(deck: Deck, card_id: str, kind: str | None = None) -> str:
+    """The Browser search for a note the build no longer makes (``kind``: of that note,
+    when a note of another kind now has the same ID)."""
+    if kind is None:
+        return f'"ID:{card_id}"'
+    return f'("ID:{card_id}" "note:{note_type_name(deck, kind)}")'
+
+
+def _kind_changes(previous: Lock, deck: Deck, rendered: RenderedSet) -> list[Problem]:
+    """What Anki cannot do on import: change a note's type, or delete a cloze's card."""
+    warnings: list[Problem] = []
+    for r in rendered.cards:
+        card, before = r.card, previous.cards.get(r.card.id)
+        if before is None:
+            continue
+        line = card.lines.get("type", card.line)
+        if before.kind != card.kind:
+            search = removed_search(deck, card.id, before.kind)
+            message = (
+                f"card '{card.id}' changed type from {before.kind} to {card.kind}: Anki cannot "
+                "change a note's type, so it becomes a new note, and the old one keeps the "
+                f"review history (find the old one with {search})"
+            )
+            warnings.append(warning(card.path, line, message))
+        elif gone := sorted(set(before.clozes) - {o + 1 for o in r.ords}):
+            numbers = ", ".join(f"c{n}" for n in gone)
+            message = (
+                f"card '{card.id}': {numbers} removed, which leaves "
+                f"{'its card' if len(gone) == 1 else 'their cards'} empty in Anki: after "
+                "importing, delete empty cards with Tools → Empty Cards"
+            )
+            warnings.append(warning(card.path, card.lines.get("text", card.line), message))
     return warnings
 
 

@@ -287,9 +287,27 @@ def init(directory: Path) -> None:
         from .source.scaffold import init as run_init
 
         made = run_init(directory)
-    names = ", ".join(path.name for path in made.files)
+    names = ", ".join(str(path.relative_to(made.root)) for path in made.files)
     click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
     click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
+
+
+@main.command()
+@click.argument("which", type=click.Choice(["cards", "deck"]), default="cards")
+def schema(which: str) -> None:
+    """Print the JSON Schema of a card file (cards) or of deck.yaml (deck), for
+    editors that check and complete YAML as you type.
+
+    \b
+    Example:
+      ankigen schema > .schemas/card-file.schema.json
+      ankigen schema deck > .schemas/deck.schema.json
+    then, as the first line of a card file:
+      # yaml-language-server: $schema=.schemas/card-file.schema.json
+    """
+    from .source.schema import dumps
+
+    click.echo(dumps(which), nl=False)
 
 
 def _summary(report: Report) -> None:
@@ -322,8 +340,12 @@ def _summary(report: Report) -> None:
     if report.restored:
         click.echo(f"  restored: {_ids(report.restored)}")
     if report.removed:
+        from .build import removed_search
+
         click.echo(f"  removed: {_ids(report.removed)}")
-        search = " or ".join(f'"ID:{card_id}"' for card_id in report.removed)
+        search = " or ".join(
+            removed_search(deck, card_id, report.retyped.get(card_id)) for card_id in report.removed
+        )
         click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
     if report.removed or report.removed_earlier:
         earlier = len(report.removed_earlier)
@@ -332,8 +354,10 @@ def _summary(report: Report) -> None:
         click.echo(
             "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
         )
-    if report.notetype_changed:
-        click.echo("note type (templates or CSS) changed: re-import updates it")
+    if report.notetypes_changed:
+        kinds = [k for k in report.notetypes_changed if k != "basic"]
+        which = f" of {', '.join(kinds)} cards" if kinds else ""
+        click.echo(f"note type{which} (templates or CSS) changed: re-import updates it")
     _warnings(report.warnings)
     click.echo(f"wrote {report.output} ({_size(report.size)})")
 

@@ -71,6 +71,33 @@ cards:
 """
 
 
+# One card of each kind other than basic, math in a cloze included.
+KINDS = r"""category: code
+cards:
+  - id: capital-of-france
+    type: cloze
+    text: "{{c1::Paris}} is the capital of {{c2::France::country}}."
+    extra: Paris has been the capital since *987*.
+    level: basic
+    tags: [geography]
+  - id: der-hund
+    type: reversed
+    question: der Hund
+    answer: the dog
+    correction: Not *die* Hund.
+  - id: capital-of-japan
+    type: type-in
+    question: What is the capital of Japan?
+    answer: Tokyo
+    extra: Since 1869.
+    sources: [art-q1]
+  - id: area
+    type: cloze
+    text: |
+      The area is {{c1::\(\frac{a}{b^{2}}\)}} and \(E={{c2::mc^{2}}}\).
+"""
+
+
 @pytest.fixture(autouse=True)
 def cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Every test gets its own, empty render cache, never the user's."""

@@ -98,7 +98,8 @@ def test_invalid_set_exits_1_with_every_problem(write_cards, tmp_path: Path, mon
         assert code == 1 and out == ""
         assert err == (
             "cards/theory.yaml:3: card 'a' has no answer\n"
-            "cards/theory.yaml:5: unknown key 'anwser' in card 'a' (did you mean 'answer'?)\n"
+            "cards/theory.yaml:5: unknown key 'anwser' in card 'a' (did you mean 'answer'?); "
+            "a basic card takes id, type, question, answer, correction, sources, tags, level, reading, previous_ids\n"
             "2 problems found; nothing written.\n"
         )
     assert not (root.parent / "out.apkg").exists() and not (root / "ankigen.lock").exists()

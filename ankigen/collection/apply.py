@@ -145,7 +145,7 @@ def _import(
     updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
     keep: dict[str, list[str]] = {}
     for card in checked.card_set.cards:
-        before = result.before.notes.get(guid(deck, card.first_id))
+        before = result.before.notes.get(guid(deck, card.first_id, card.kind))
         if card.id in updated and before is not None:
             keep[card.id] = learners_tags(before.tags, deck.tag_root)
 

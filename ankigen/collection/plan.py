@@ -27,7 +27,7 @@ from ..package.lock import Lock
 from ..package.notetype import stable_id
 from ..package.stamps import fields_digest
 from ..render import FIELDS, RenderedCard
-from ..source.model import Card
+from ..source.model import Card, CardSet
 from .snapshot import NoteState, Snapshot, nfc, snapshot
 from .target import (
     Target,
@@ -99,6 +99,22 @@ def plan(root: Path, collection: Path, now: int | None = None, cache: bool = Tru
         return plan_checked(checked, target, Path(tmp), now)
 
 
+def _only_basic_cards(card_set: CardSet) -> None:
+    """Plan and apply read a collection through the basic note type alone, so far."""
+    problems = [
+        Problem(
+            card.path,
+            card.lines.get("type", card.line),
+            f"card '{card.id}' is a {card.kind} card: `ankigen plan` and `apply` know basic "
+            "cards only, so far; import the package with Anki's File → Import instead",
+        )
+        for card in card_set.cards
+        if card.kind != "basic"
+    ]
+    if problems:
+        raise CardSetError(problems)
+
+
 def plan_checked(
     checked: Checked,
     target: Target,
@@ -110,6 +126,7 @@ def plan_checked(
 
     card_set = checked.card_set
     deck = card_set.deck
+    _only_basic_cards(card_set)
     package_path = scratch / f"{deck.id}.apkg"
     # A changed note type is announced here rather than refused as by build.
     _, lock = package(checked, package_path, now, change_note_type=True)
@@ -123,7 +140,7 @@ def plan_checked(
         )
         raise CardSetError([Problem(target.path, None, message)])
 
-    guids = {c.id: guid(deck, c.first_id) for c in card_set.cards}
+    guids = {c.id: guid(deck, c.first_id, c.kind) for c in card_set.cards}
     notetype_id = stable_id(deck.id, "notetype")
     col = Collection(str(copy))
     try:
@@ -160,7 +177,7 @@ def plan_checked(
             result,
         )
     tombstones = {**checked.lock.removed, **lock.removed}
-    known = {guid(deck, s.first or card_id): s.removed for card_id, s in tombstones.items()}
+    known = {guid(deck, s.first or card_id, s.kind): s.removed for card_id, s in tombstones.items()}
     removed = _removed(before, set(guids.values()), known, lambda card_id: guid(deck, card_id))
     result.deletions = [note.id for note in removed]
     for n in removed:

@@ -26,15 +26,19 @@ import genanki
 from ..interrupt import deferred
 from ..render import Media, RenderedCard
 from ..source.model import Deck
-from .notetype import NoteType, stable_id
+from .notetype import NoteType, note_type_id, stable_id
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 
 
-def guid(deck: Deck, card_id: str) -> str:
+def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
     """Never derived from content: editing a card keeps its note, and so its history.
-    For a card with ``previous_ids``, ``card_id`` is its first id (``Card.first_id``)."""
-    return genanki.guid_for(deck.id, card_id)
+    For a card with ``previous_ids``, ``card_id`` is its first id (``Card.first_id``).
+
+    Derived from the kind too (a basic card's as it always was), since Anki cannot
+    change a note's type on import: it would skip a note of the same GUID but another
+    note type as "conflicting", or with "merge note types" refuse a cloze one."""
+    return genanki.guid_for(deck.id, card_id, *([kind] if kind != "basic" else []))
 
 
 @dataclass(frozen=True)
@@ -43,18 +47,20 @@ class Stamped:
 
     rendered: RenderedCard
     mtime: int
-    note_id: int
+    note_id: int  # its cards' ids are note_id, note_id + 1, … (one per ord)
     due: int  # position among new cards: the card set's order
 
 
 def stamp(cards: list[tuple[RenderedCard, int]]) -> list[Stamped]:
-    """Unique note ids derived from stored times (ms), so equal inputs give equal bytes."""
+    """Unique note and card ids derived from stored times (ms), so equal inputs give
+    equal bytes: each note takes as many consecutive ids as it has cards."""
     order = sorted(range(len(cards)), key=lambda i: (cards[i][1], i))
     ids: dict[int, int] = {}
-    last = 0
+    last = taken = 0
     for i in order:
-        last = max(cards[i][1] * 1000, last + 1)
+        last = max(cards[i][1] * 1000, last + taken)
         ids[i] = last
+        taken = len(cards[i][0].ords)
     return [Stamped(r, mtime, ids[i], i + 1) for i, (r, mtime) in enumerate(cards)]
 
 
@@ -63,21 +69,25 @@ def write_apkg(
     scratch: Path,
     deck: Deck,
     description: str,
-    notetype: NoteType,
-    notetype_mtime: int,
+    notetypes: list[tuple[NoteType, int]],
     cards: list[Stamped],
     media: tuple[Media, ...],
 ) -> None:
     """Write the whole .apkg to ``out``: collection, media map, then media files in name
-    order. The collection is built in a temporary file in ``scratch``, not in memory."""
-    model = genanki.Model(
-        stable_id(deck.id, "notetype"),
-        notetype.name,
-        fields=[dict(f) for f in notetype.fields],
-        templates=[dict(t) for t in notetype.templates],
-        css=notetype.css,
-        sort_field_index=0,
-    )
+    order. The collection is built in a temporary file in ``scratch``, not in memory.
+    ``notetypes`` are those the cards use, each with its modification time."""
+    models = {
+        notetype.kind: genanki.Model(
+            note_type_id(deck, notetype.kind),
+            notetype.name,
+            fields=[dict(f) for f in notetype.fields],
+            templates=[dict(t) for t in notetype.templates],
+            css=notetype.css,
+            sort_field_index=0,
+            model_type=genanki.Model.CLOZE if notetype.is_cloze else genanki.Model.FRONT_BACK,
+        )
+        for notetype, _ in notetypes
+    }
     root = genanki.Deck(stable_id(deck.id, "deck"), deck.name, description)
     subdecks = {
         c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{deck.subdeck(c)}")
@@ -87,11 +97,14 @@ def write_apkg(
     for card in cards:
         r = card.rendered
         note = genanki.Note(
-            model, list(r.fields), tags=list(r.tags), guid=guid(deck, r.card.first_id)
-        )
+            models[r.card.kind], list(r.fields), tags=list(r.tags),
+            guid=guid(deck, r.card.first_id, r.card.kind),
+        )  # fmt: skip
+        note.cards = [genanki.Card(o) for o in r.ords]  # as Anki counts them, not genanki
         subdecks[r.card.category].add_note(note)
         notes[note.guid] = card
-    root.add_model(model)
+    for model in models.values():
+        root.add_model(model)
 
     with deferred():  # an interrupt then finds it made and cleans it up
         scratch_dir = tempfile.TemporaryDirectory(dir=scratch, prefix=".ankigen-")
@@ -103,16 +116,22 @@ def write_apkg(
         cursor = conn.cursor()
         # Small temporary ids that cannot collide with the final, millisecond-sized ones.
         genanki.Package([root, *subdecks.values()]).write_to_db(
-            cursor, notetype_mtime, itertools.count(1)
+            cursor, notetypes[0][1], itertools.count(1)
         )
         del root, subdecks  # the notes are in the database now
+        _set_notetype_mtimes(cursor, deck, notetypes)
         rows = [
             (notes[note_guid].note_id, notes[note_guid].mtime, notes[note_guid].due, temporary)
             for note_guid, temporary in cursor.execute("SELECT guid, id FROM notes").fetchall()
         ]
+        final = {old: n for n, _, _, old in rows}
         cursor.executemany(
-            "UPDATE cards SET id = ?, nid = ?, mod = ?, due = ? WHERE nid = ?",
-            ((n, n, mod, due, old) for n, mod, due, old in rows),
+            "UPDATE cards SET id = ? WHERE id = ?",
+            ((final[nid] + index, cid) for cid, nid, index in _card_indexes(cursor)),
+        )
+        cursor.executemany(
+            "UPDATE cards SET nid = ?, mod = ?, due = ? WHERE nid = ?",
+            ((n, mod, due, old) for n, mod, due, old in rows),
         )
         cursor.executemany(
             "UPDATE notes SET id = ?, mod = ? WHERE id = ?",
@@ -127,6 +146,30 @@ def write_apkg(
             _add(archive, "media", media_map)
             for i, m in enumerate(media):
                 _add(archive, str(i), m.source)
+
+
+def _card_indexes(cursor: sqlite3.Cursor) -> list[tuple[int, int, int]]:
+    """(card id, note id, position of the card among its note's, by ord)."""
+    rows = cursor.execute("SELECT id, nid FROM cards ORDER BY nid, ord").fetchall()
+    found, index, last = [], 0, None
+    for cid, nid in rows:
+        index = index + 1 if nid == last else 0
+        found.append((cid, nid, index))
+        last = nid
+    return found
+
+
+def _set_notetype_mtimes(
+    cursor: sqlite3.Cursor, deck: Deck, notetypes: list[tuple[NoteType, int]]
+) -> None:
+    """genanki stamps every note type with one time; each has its own in the lock."""
+    if all(mtime == notetypes[0][1] for _, mtime in notetypes):
+        return  # leaves genanki's bytes as they are
+    (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
+    models = json.loads(models_json)
+    for notetype, mtime in notetypes:
+        models[str(note_type_id(deck, notetype.kind))]["mod"] = mtime
+    cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
 
 
 def _add(archive: zipfile.ZipFile, name: str, content: bytes | Path) -> None:

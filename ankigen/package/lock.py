@@ -41,6 +41,8 @@ class Stamp:
     earlier: tuple[tuple[int, str], ...] = ()  # (mtime, fields) it had before, oldest first
     first: str = ""  # the id its GUID derives from, when not its own (previous_ids)
     removed: str = ""  # for a removed card: the day (UTC) a build found it gone
+    kind: str = "basic"  # a note of another kind is another note to Anki
+    clozes: tuple[int, ...] = ()  # the card numbers of a cloze note
 
 
 @dataclass
@@ -52,6 +54,9 @@ class Lock:
     deck_id: str = ""  # the deck id every GUID derives from ("" from a version-1 lock)
     removed: dict[str, Stamp] = field(default_factory=dict)  # removed card id -> last stamp
     schema: dict[str, list[list[Any]]] = field(default_factory=dict)  # fields, templates
+    # The note types of the other kinds. Like a card's kind and cloze numbers, written
+    # only when there are any, so a lock without them reads as before they existed.
+    notetypes: dict[str, Stamp] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = {
@@ -64,11 +69,13 @@ class Lock:
             "removed": {card_id: _stamp_json(s) for card_id, s in self.removed.items()},
             "schema": self.schema,
         }
+        if self.notetypes:
+            data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
         return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
     def newest(self) -> int:
         """The latest time this lock holds (0 if none)."""
-        times = [s.mtime for s in self.cards.values()]
+        times = [s.mtime for s in (*self.cards.values(), *self.notetypes.values())]
         return max([*times, self.notetype.mtime if self.notetype else 0])
 
 
@@ -84,6 +91,10 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
         data["first"] = stamp.first
     if stamp.removed:
         data["removed"] = stamp.removed
+    if stamp.kind != "basic":
+        data["type"] = stamp.kind
+    if stamp.clozes:
+        data["clozes"] = list(stamp.clozes)
     return data
 
 
@@ -96,6 +107,8 @@ def _stamp(data: dict[str, Any]) -> Stamp:
         tuple((int(m), str(f)) for m, f in data.get("earlier", ())),
         str(data.get("first", "")),
         str(data.get("removed", "")),
+        str(data.get("type", "basic")),
+        tuple(int(n) for n in data.get("clozes", ())),
     )
 
 
@@ -109,6 +122,7 @@ def _from_data(data: dict[str, Any]) -> Lock:
         cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
         removed={str(card_id): _stamp(s) for card_id, s in data.get("removed", {}).items()},
         schema={str(k): [list(e) for e in v] for k, v in (data.get("schema") or {}).items()},
+        notetypes={str(k): _stamp(s) for k, s in data.get("notetypes", {}).items()},
     )
 
 
@@ -202,6 +216,7 @@ def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
         cards=merged,
         removed={k: v for k, v in {**theirs.removed, **ours.removed}.items() if k not in merged},
         schema=ours.schema if ours.schema == theirs.schema else {},
+        notetypes=_merge(ours.notetypes, theirs.notetypes)[0],
     )
     message = (
         "merge conflict in the lock file: both sides merged, and the "
@@ -254,6 +269,8 @@ def _merge(ours: dict[str, Stamp], theirs: dict[str, Stamp]) -> tuple[dict[str, 
             newer.fields,
             tuple(sorted(earlier)),
             a.first or b.first,
+            kind=a.kind,
+            clozes=a.clozes,
         )
     return dict(sorted(merged.items())), differ
 
@@ -265,13 +282,15 @@ def next_stamp(
     now: int,
     category: str = "",
     first: str = "",
+    kind: str = "basic",
+    clozes: tuple[int, ...] = (),
 ) -> Stamp:
     """The stamp for a card: ``next_mtime``, with what it had before kept."""
     mtime = next_mtime(previous, content_hash, now)
     earlier = previous.earlier if previous else ()
     if previous is not None and previous.mtime != mtime:
         earlier = (*earlier, (previous.mtime, previous.fields))
-    return Stamp(content_hash, mtime, category, fields, earlier, first)
+    return Stamp(content_hash, mtime, category, fields, earlier, first, kind=kind, clozes=clozes)
 
 
 def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:

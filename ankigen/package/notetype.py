@@ -7,6 +7,7 @@ Anki's importer matches note types by id, and fields and templates by their own
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 from dataclasses import dataclass
 from importlib import resources
@@ -16,9 +17,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.styles.gh_dark import GhDarkStyle
 from pygments.token import Keyword, Name
 
-from ..render.cards import FIELDS
+from ..render.cards import NOTE_FIELDS
 from ..render.highlight import HIGHLIGHT_CLASS
-from ..source.model import Deck
+from ..source.model import DEFAULT_LABELS, Deck
 
 _CONSTANT = GhDarkStyle.styles[Keyword.Constant]  # github-dark's blue for True, None
 
@@ -53,6 +54,7 @@ class NoteType:
     fields: tuple[dict, ...]
     templates: tuple[dict, ...]
     css: str
+    kind: str = "basic"
 
     @property
     def schema(self) -> dict[str, list[list]]:
@@ -68,25 +70,74 @@ class NoteType:
         data = json.dumps([self.name, self.fields, self.templates, self.css], sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()
 
+    @property
+    def is_cloze(self) -> bool:
+        return self.kind == "cloze"
 
-def note_type(deck: Deck) -> NoteType:
+
+def note_type_id(deck: Deck, kind: str = "basic") -> int:
+    """Fixed by the deck id and the kind; a basic note type keeps the id it always had."""
+    return stable_id(deck.id, "notetype", *([kind] if kind != "basic" else []))
+
+
+def note_type_name(deck: Deck, kind: str = "basic") -> str:
+    return f"{deck.name} (ankigen)" if kind == "basic" else f"{deck.name} (ankigen {kind})"
+
+
+def note_type(deck: Deck, kind: str = "basic") -> NoteType:
+    """The note type of one kind of card: its own fields and templates, the same CSS."""
     files = resources.files("ankigen.package") / "templates"
+
+    def read(name: str) -> str:
+        return (files / name).read_text(encoding="utf-8")
+
+    boxes = read("boxes.html")
+    for box in DEFAULT_LABELS:  # a deck's own titles, as text
+        label = html.escape(deck.label(box)).replace("{", "&#123;").replace("}", "&#125;")
+        boxes = boxes.replace(f"@@{box}@@", label)
+    back = read("back.html") + boxes  # {{FrontSide}}, the answer, the boxes
+    meta = read("meta.html")
+
+    def prompt(field: str) -> str:
+        return f'{meta}<div class="question">{{{{{field}}}}}</div>\n'
+
+    templates = {
+        "basic": [("Card", read("front.html"), back)],
+        "cloze": [
+            ("Cloze", meta + read("cloze-front.html"), meta + read("cloze-back.html") + boxes)
+        ],
+        "reversed": [
+            ("Card 1", prompt("Question"), back),
+            ("Card 2", prompt("Answer"), back.replace("{{Answer}}", "{{Question}}")),
+        ],
+        "type-in": [
+            ("Card", meta + read("type-in-front.html"), meta + read("type-in-back.html") + boxes)
+        ],
+    }[kind]
     code_css = "\n".join(
         (
             HtmlFormatter(style=CODE_STYLE).get_style_defs(f".{HIGHLIGHT_CLASS}"),
             HtmlFormatter(style=CODE_STYLE_NIGHT).get_style_defs(f".nightMode .{HIGHLIGHT_CLASS}"),
         )
     )
+    css = read("style.css") + "\n" + code_css
+    if kind != "basic":
+        css += read("kinds.css")
+    if deck.css:
+        css += "\n/* The deck's own CSS */\n" + deck.css
+    scope = (deck.id,) if kind == "basic" else (deck.id, kind)  # basic: the ids it always had
     return NoteType(
-        name=f"{deck.name} (ankigen)",
-        fields=tuple({"name": n, "id": stable_id(deck.id, "field", n)} for n in FIELDS),
-        templates=(
+        name=note_type_name(deck, kind),
+        fields=tuple({"name": n, "id": stable_id(*scope, "field", n)} for n in NOTE_FIELDS[kind]),
+        templates=tuple(
             {
-                "name": "Card",
-                "id": stable_id(deck.id, "template", "card"),
-                "qfmt": (files / "front.html").read_text(encoding="utf-8"),
-                "afmt": (files / "back.html").read_text(encoding="utf-8"),
-            },
+                "name": name,
+                "id": stable_id(*scope, "template", name.lower()),
+                "qfmt": front,
+                "afmt": back_side,
+            }
+            for name, front, back_side in templates
         ),
-        css=(files / "style.css").read_text(encoding="utf-8") + "\n" + code_css,
+        css=css,
+        kind=kind,
     )

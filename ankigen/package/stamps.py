@@ -22,6 +22,7 @@ class Stamping:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (old id, new id)
     restored: list[str] = field(default_factory=list)  # back after being removed
     gone: list[str] = field(default_factory=list)  # removed by this build
+    retyped: dict[str, str] = field(default_factory=dict)  # card id -> the kind it had
 
 
 def fields_digest(fields: Iterable[str]) -> str:
@@ -51,10 +52,14 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
             before, source = previous.removed[card.id], card.id
             result.restored.append(card.id)
         taken.add(source)
+        if before is not None and before.kind != card.kind:
+            result.retyped[card.id] = before.kind
+            before = None  # Anki cannot change a note's type: this is a new note
         first = card.first_id if card.first_id != card.id else ""
         digest = fields_digest(r.fields)
+        clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         result.cards[card.id] = next_stamp(
-            before, r.content_hash, digest, now, card.category, first
+            before, r.content_hash, digest, now, card.category, first, card.kind, clozes
         )
         if before is None:
             result.new.append(card.id)

@@ -25,10 +25,11 @@ from ..atomic import replace_directory
 from ..build import Checked, check
 from ..errors import Problem, warning
 from ..package.lock import now_from_environment
-from ..package.notetype import note_type
+from ..package.notetype import NoteType, note_type
 from ..package.stamps import day, restamp
-from ..render import FIELDS, RenderedCard, RenderedSet
+from ..render import RenderedCard, RenderedSet
 from ..render.tex import to_mathml as tex_to_mathml
+from ..source.format import KINDS
 from ..source.model import CardSet
 from .template import fill
 
@@ -40,6 +41,8 @@ _MATH = re.compile(
     re.DOTALL,
 )
 _TAGS = re.compile(r"<[^>]*>")
+_TYPE_ANSWER = re.compile(r"\[\[type:(.+?)\]\]")
+_FIELD_FONT, _FIELD_SIZE = "Liberation Sans", 20  # genanki's defaults for every field
 # MathML stands in for MathJax here; wide formulas scroll, as MathJax's do.
 _MATH_CSS = "math[display=block]{display:block;overflow-x:auto;max-width:100%}"
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
@@ -64,12 +67,13 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
     card_set, rendered = checked.card_set, checked.rendered
     output = output or PREVIEW_DIR
     report = PreviewReport(card_set, output / "index.html", checked.warnings)
-    notetype = note_type(card_set.deck)
+    kinds = sorted({c.kind for c in card_set.cards} | {"basic"}, key=KINDS.index)
+    notetypes = {kind: note_type(card_set.deck, kind) for kind in kinds}
     changed = _changed_days(checked)
-    page = _page(card_set, rendered, notetype.templates[0], report.warnings, changed)
+    page = _page(card_set, rendered, notetypes, report.warnings, changed)
     files: dict[str, bytes | Path] = {
         "index.html": page.encode(),
-        "card.css": notetype.css.encode(),
+        **{_css_name(kind): notetypes[kind].css.encode() for kind in kinds},
         MARKER: b"Written by `ankigen preview`, which replaces this directory on every run.\n",
     }
     files.update({m.name: m.source for m in rendered.media})
@@ -95,6 +99,10 @@ def to_mathml(text: str) -> tuple[str, list[str]]:
     return _MATH.sub(replace, text), failed
 
 
+def _css_name(kind: str) -> str:
+    return "card.css" if kind == "basic" else f"card-{kind}.css"
+
+
 def _changed_days(checked: Checked) -> dict[str, str]:
     """The day each card last changed, as the package's ``<tag_root>::changed::<day>``
     tag says: from the lock, and today for a card changed since the last build."""
@@ -106,7 +114,7 @@ def _changed_days(checked: Checked) -> dict[str, str]:
 def _page(
     card_set: CardSet,
     rendered: RenderedSet,
-    template: dict,
+    notetypes: dict[str, NoteType],
     warnings: list[Problem],
     changed: dict[str, str] | None = None,
 ) -> str:
@@ -117,8 +125,9 @@ def _page(
     by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
     for card in rendered.cards:
         when = changed.get(card.card.id, "")
+        notetype = notetypes[card.card.kind]
         by_category[card.card.category].append(
-            _note(card_set, card, template, warnings, when, bool(when) and when == latest)
+            _note(card_set, card, notetype, warnings, when, bool(when) and when == latest)
         )
     in_latest = sum(1 for d in changed.values() if d == latest)
     links = "".join(
@@ -149,7 +158,8 @@ def _page(
 <header class="top">
 <h1>{html.escape(deck.name)}</h1>
 <div class="controls">
-<input type="search" id="filter" placeholder="Filter: words, id, tag, level" aria-label="Filter">
+<input type="search" id="filter" aria-label="Filter"
+ placeholder="Filter: words, tag:, level:, id:, type: (as in Anki's search)">
 <button type="button" id="corrected" aria-pressed="false">With a correction</button>
 <button type="button" id="changed" aria-pressed="false">Changed {latest} ({in_latest})</button>
 <button type="button" id="night" aria-pressed="false">Night mode</button>
@@ -177,17 +187,22 @@ def _player(match: re.Match[str]) -> str:
 def _note(
     card_set: CardSet,
     rendered: RenderedCard,
-    template: dict,
+    notetype: NoteType,
     warnings: list[Problem],
-    changed: str,
-    latest: bool,
+    changed: str = "",
+    latest: bool = False,
 ) -> str:
     card = rendered.card
+    category = card_set.category(card.category).name
     day_tag = (f"{card_set.deck.tag_root}::changed::{changed}",) if changed else ()
     tags_shown = (*rendered.tags, *day_tag)
     fields: dict[str, str] = {}
-    for name, value in zip(FIELDS, rendered.fields, strict=True):
-        fields[name], failed = to_mathml(_SOUND.sub(_player, value))
+    for name, value in rendered.field_map().items():
+        value = _SOUND.sub(_player, value)
+        if name == "Text":  # the cloze filter reads the TeX: converted after filling
+            fields[name], failed = value, to_mathml(value)[1]
+        else:
+            fields[name], failed = to_mathml(value)
         line = card.lines.get(name.lower(), card.line)
         warnings += [
             warning(
@@ -195,25 +210,63 @@ def _note(
             )
             for tex in failed
         ]
-    front = fill(template["qfmt"], fields)
-    sides = [
-        f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
-        f'<template shadowrootmode="open"><link rel="stylesheet" href="card.css">'
-        f'<style>{_MATH_CSS}</style><div class="card">{side}</div></template></div></figure>'
-        for name, side in (("Front", front), ("Back", fill(template["afmt"], fields, front)))
-    ]
-    category = card_set.category(card.category).name
+    # Anki's special field: the name of the card's subdeck, as the package names it
+    fields["Subdeck"] = card_set.deck.subdeck(card_set.category(card.category))
+    sides = []
+    for position, ord_ in enumerate(rendered.ords):
+        template = notetype.templates[0 if notetype.is_cloze else ord_]
+        front = fill(template["qfmt"], fields, None, ord_)
+        back = fill(template["afmt"], fields, front, ord_)
+        if len(rendered.ords) == 1:
+            which = ""
+        else:
+            which = f"c{ord_ + 1} " if notetype.is_cloze else f"Card {position + 1} "
+        for name, side in ((f"{which}Front", front), (f"{which}Back", back)):
+            side = _type_in(side, fields, name.endswith("Front"))
+            if notetype.is_cloze:
+                side = to_mathml(side)[0]
+            sides.append(
+                f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
+                f'<template shadowrootmode="open"><link rel="stylesheet" '
+                f'href="{_css_name(card.kind)}"><style>{_MATH_CSS}</style>'
+                f'<div class="card">{side}</div></template></div></figure>'
+            )
     corrected = bool(card.correction.strip())
-    words = [card.id, category, card.level, *tags_shown, card.question, card.answer]
+    words = [card.id, category, card.level, *tags_shown]
+    words += [card.question, card.answer, card.text, card.extra]
     search = html.unescape(_TAGS.sub(" ", " ".join(words))).lower()
     tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in tags_shown)
+    data = {"search": search, "id": card.id, "type": card.kind, "level": card.level}
+    data["cards"] = str(len(rendered.ords))
+    data["tags"] = " ".join(tags_shown).lower()
+    attributes = "".join(f' data-{k}="{html.escape(v)}"' for k, v in data.items())
+    meta = " · ".join(
+        filter(None, [category, card.level, "" if card.kind == "basic" else card.kind])
+    )
     classes = "note" + " corrected" * corrected + " changed" * latest
     return (
-        f'<article class="{classes}" id="card-{card.id}" '
-        f'data-search="{html.escape(search)}"><div class="meta">'
-        f'<a class="id" href="#card-{card.id}">{card.id}</a>'
-        f"<span>{html.escape(' · '.join(filter(None, [category, card.level])))}</span>"
+        f'<article class="{classes}" id="card-{card.id}"{attributes}>'
+        f'<div class="meta"><a class="id" href="#card-{card.id}">{card.id}</a>'
+        f"<span>{html.escape(meta)}</span>"
         f"{'<span class=badge>Correction</span>' * corrected}"
         f"{f'<span class=changed>Changed {changed}</span>' * latest}"
         f'<ul class="tags">{tags}</ul></div><div class="sides">{"".join(sides)}</div></article>'
     )
+
+
+def _type_in(side: str, fields: dict[str, str], question: bool) -> str:
+    """What Anki's reviewer puts for ``[[type:Field]]`` (aqt/reviewer.py): a text box on
+    the front; on the back, the expected answer as compare_answer shows it when nothing
+    was typed, after the answer line."""
+    match = _TYPE_ANSWER.search(side)
+    if match is None:
+        return side
+    style = f"font-family: '{_FIELD_FONT}'; font-size: {_FIELD_SIZE}px"
+    if question:
+        box = f'\n<center>\n<input type=text id=typeans\n   style="{style};">\n</center>\n'
+        return _TYPE_ANSWER.sub(lambda _: box, side)
+    had_line = "<hr id=answer>" in side
+    side = side.replace("<hr id=answer>", "")
+    expected = html.unescape(_TAGS.sub("", re.sub(r"\n|<br\s?/?>|</?div>", " ", fields[match[1]])))
+    shown = f'\n<div style="{style}"><code id=typeans>{html.escape(expected.strip())}</code></div>'
+    return _TYPE_ANSWER.sub(lambda _: "<hr id=answer>" * had_line + shown, side)

@@ -13,12 +13,20 @@ from dataclasses import dataclass
 from ..errors import CardSetError, Problem, warning
 from ..source.model import Card, CardSet
 from .cache import RenderCache
+from .cloze import cloze_numbers, prepare
 from .description import without_newlines
 from .markdown import Renderer
 from .media import Media
 from .parallel import render_in_parallel
 
-FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")
+FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")  # of a basic note
+_BOXES = ("Correction", "Sources", "Reading", "ID")
+NOTE_FIELDS = {
+    "basic": FIELDS,
+    "cloze": ("Text", "Extra", "Level", *_BOXES),
+    "reversed": ("Question", "Answer", "Level", *_BOXES),
+    "type-in": ("Question", "Answer", "Extra", "Level", *_BOXES),
+}
 HUGE_CARD = 1_000_000  # bytes of HTML: Anki slows down, and AnkiWeb may refuse the note
 _CLOZE = re.compile(r"\{\{c\d+::")
 
@@ -26,9 +34,13 @@ _CLOZE = re.compile(r"\{\{c\d+::")
 @dataclass(frozen=True)
 class RenderedCard:
     card: Card
-    fields: tuple[str, ...]  # in the order of FIELDS
+    fields: tuple[str, ...]  # in the order of NOTE_FIELDS[card.kind]
     tags: tuple[str, ...]
     content_hash: str  # of everything Anki updates in place: fields and tags
+    ords: tuple[int, ...] = (0,)  # the note's cards, by template (cloze: number - 1)
+
+    def field_map(self) -> dict[str, str]:
+        return dict(zip(NOTE_FIELDS[self.card.kind], self.fields, strict=True))
 
 
 @dataclass(frozen=True)
@@ -73,7 +85,11 @@ def markdown_texts(card_set: CardSet) -> Iterator[str]:
     """Every Markdown text of the set that is not blank."""
     for text in (
         card_set.deck.description,
-        *(t for card in card_set.cards for t in (card.question, card.answer, card.correction)),
+        *(
+            t
+            for card in card_set.cards
+            for t in (card.question, card.answer, card.text, card.extra, card.correction)
+        ),
     ):
         if text.strip():
             yield text
@@ -81,13 +97,12 @@ def markdown_texts(card_set: CardSet) -> Iterator[str]:
 
 def render_card(renderer: Renderer, card: Card) -> RenderedCard:
     card_set = renderer.card_set
-    category = card_set.category(card.category)
-    meta = " · ".join(filter(None, [category.name, card.level]))
-    question = renderer.markdown(card.question, card.path, card.lines.get("question"))
-    fields = (
-        f'<div class="question" data-meta="{html.escape(meta)}">{question}</div>',
-        renderer.markdown(card.answer, card.path, card.lines.get("answer")),
-        renderer.markdown(card.correction, card.path, card.lines.get("correction")),
+
+    def markdown(key: str) -> str:
+        return renderer.markdown(getattr(card, key), card.path, card.lines.get(key))
+
+    boxes = (
+        markdown("correction"),
         _sources(card_set, card),
         "".join(
             f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>'
@@ -95,26 +110,52 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
         ).join(('<ul class="reading">', "</ul>") if card.reading else ("", "")),
         card.id,
     )
+    ords: tuple[int, ...] = (0,)
+    if card.kind == "basic":  # the category and level in the field, as ever: see README
+        meta = " · ".join(filter(None, [card_set.category(card.category).name, card.level]))
+        question = (
+            f'<div class="question" data-meta="{html.escape(meta)}">{markdown("question")}</div>'
+        )
+        fields = (question, markdown("answer"), *boxes)
+    elif card.kind == "cloze":
+        text, problems = prepare(markdown("text"))
+        line = card.lines.get("text", card.line)
+        for message in problems:
+            renderer.problem_at(card.path, line, f"card '{card.id}': {message}")
+        ords = tuple(n - 1 for n in cloze_numbers(text))
+        if not ords and not problems:
+            message = f"card '{card.id}' has no cloze deletion: mark one as {{{{c1::answer}}}}"
+            renderer.problem_at(card.path, line, message)
+        fields = (text, markdown("extra"), card.level, *boxes)
+    elif card.kind == "reversed":
+        fields = (markdown("question"), markdown("answer"), card.level, *boxes)
+        ords = (0, 1)
+    else:  # type-in: the answer is what Anki compares the typed text with, one line
+        answer = markdown("answer")
+        if answer.startswith("<p>") and answer.endswith("</p>") and answer.count("<p>") == 1:
+            answer = answer[3:-4]
+        fields = (markdown("question"), answer, markdown("extra"), card.level, *boxes)
     tags = card_tags(card_set, card)
     digest = hashlib.sha256("\x1f".join((*fields, *tags)).encode()).hexdigest()
-    return RenderedCard(card, fields, tags, digest)
+    return RenderedCard(card, fields, tags, digest, ords)
 
 
 def card_problems(rendered: RenderedCard) -> list[Problem]:
     """What is wrong with a card as a whole, beyond its texts."""
     card = rendered.card
     problems = []
-    if cloze_check(card):
-        for key in ("question", "answer", "correction"):
-            if _CLOZE.search(getattr(card, key)):
-                problems.append(
-                    Problem(
-                        card.path,
-                        card.lines.get(key, card.line),
-                        f"card '{card.id}': cloze deletions need a cloze card; "
-                        "on this card '{{c1::…}}' would show as written",
-                    )
+    for key in ("question", "answer", "extra", "correction"):  # all but a cloze's text
+        if _CLOZE.search(getattr(card, key)):
+            if card.kind == "cloze":
+                message = f"'{{{{c1::…}}}}' makes cards in text only; in {key} it shows as written"
+            else:
+                message = (
+                    "cloze deletions need a cloze card (type: cloze); "
+                    "on this card '{{c1::…}}' would show as written"
                 )
+            problems.append(
+                Problem(card.path, card.lines.get(key, card.line), f"card '{card.id}': {message}")
+            )
     size = sum(len(field.encode()) for field in rendered.fields)
     if size > HUGE_CARD:
         problems.append(
@@ -126,12 +167,6 @@ def card_problems(rendered: RenderedCard) -> list[Problem]:
             )
         )
     return problems
-
-
-def cloze_check(card: Card) -> bool:
-    """Whether ``{{c1::…}}`` is an error on this card: on every card, until a cloze
-    card kind exists (which will answer False for its cards)."""
-    return True
 
 
 def _sources(card_set: CardSet, card: Card) -> str:

@@ -104,6 +104,10 @@ class Renderer:
         """A problem in the text being rendered, at its file and line."""
         self.problems.append(Problem(*self._where, message))
 
+    def problem_at(self, path: Path, line: int | None, message: str) -> None:
+        """A problem found in a rendered field, after its Markdown."""
+        self.problems.append(Problem(path, line, message))
+
     def _media(self, src: str, what: str) -> tuple[Media | None, str]:
         """A local file the text refers to, packaged; a warning if AnkiWeb will not sync it."""
         media, why = self.media.add(src, what)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-LEVELS = ("basic", "intermediate", "advanced")
+from .format import LEVELS as LEVELS
+
+DEFAULT_LABELS = {"correction": "Correction", "sources": "Asked in", "reading": "Further reading"}
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,12 @@ class Deck:
     path: Path
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)  # by key
     numbered_subdecks: bool = False
+    css: str = ""  # the deck's own CSS, added to every note type's
+    labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def label(self, box: str) -> str:
+        """The title of a box on the back of a card: the deck's, or the default."""
+        return self.labels.get(box) or DEFAULT_LABELS[box]
 
     def subdeck(self, category: Category) -> str:
         """The category's subdeck name in Anki. Anki lists subdecks by name, so numbering
@@ -61,6 +69,9 @@ class Card:
     category: str
     question: str
     answer: str
+    kind: str = "basic"  # one of format.KINDS
+    text: str = ""  # cloze
+    extra: str = ""  # cloze and type-in
     correction: str = ""
     sources: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()

@@ -2,8 +2,8 @@
 
 The files are the templates in ``samples/``, copied as they are except for the
 ``$name`` (``$quoted_name`` in YAML), ``$id``, ``$tag_root`` and ``$dir`` in those
-listed in FILLED_IN. A sample
-of another kind of card is one more file there (and its category in deck.yaml).
+listed in FILLED_IN. Each YAML file starts with the line that points editors at
+its JSON Schema, which is written beside them in SCHEMA_DIR.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from string import Template
 from ..errors import CardSetError, Problem
 from ..package.output import SUFFIX, is_collection_backup
 from .names import name_problem
+from .schema import SCHEMA_DIR, SCHEMA_FILES, dumps, modeline
 
 FILLED_IN = ("deck.yaml", "README.md")
 
@@ -59,10 +60,19 @@ def init(root: Path) -> NewCardSet:
         text = sample.read_text(encoding="utf-8")
         if sample.name in FILLED_IN:
             text = Template(text).safe_substitute(values)
-        with (root / sample.name).open("x", encoding="utf-8") as out:
-            out.write(text)
-        written.append(root / sample.name)
+        if sample.name.endswith(".yaml"):
+            text = modeline("deck" if sample.name == "deck.yaml" else "cards") + text
+        written.append(_create(root / sample.name, text))
+    (root / SCHEMA_DIR).mkdir()
+    for which, name in SCHEMA_FILES.items():
+        written.append(_create(root / SCHEMA_DIR / name, dumps(which)))
     return NewCardSet(root, deck_id, tuple(written))
+
+
+def _create(path: Path, text: str) -> Path:
+    with path.open("x", encoding="utf-8") as out:
+        out.write(text)
+    return path
 
 
 def new_deck_id(base: str) -> str:

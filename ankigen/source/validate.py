@@ -8,34 +8,33 @@ the cards of one category.
 
 from __future__ import annotations
 
-import datetime
-import difflib
 import re
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 from ..errors import CardSetError, Problem, split, warning
+from . import format as spec
+from .cards import SOURCES_FILE, read_card_file
 from .files import yaml_files
-from .load import LineDict, read_yaml
-from .model import LEVELS, Article, Card, CardSet, Category, Deck, Question, Reading
+from .keys import ID_PATTERN as ID_PATTERN
+from .keys import Keys as _Keys
+from .keys import read_mapping
+from .load import LineDict
+from .model import Article, Card, CardSet, Category, Deck, Question
 from .names import name_problem, same_name
 
 DECK_FILE = "deck.yaml"
-SOURCES_FILE = "sources.yaml"
-ID_PATTERN = re.compile(r"[a-z0-9-]+")
-
-DECK_KEYS = ("name", "id", "description", "tag_root", "categories", "numbered_subdecks")
-CATEGORY_KEYS = ("id", "name")
+DECK_KEYS = tuple(key.name for key in spec.DECK_KEYS)
+CATEGORY_KEYS = tuple(key.name for key in spec.CATEGORY_KEYS)
 SOURCES_KEYS = ("articles", "questions")
 ARTICLE_KEYS = ("title", "file", "where")
 QUESTION_KEYS = ("id", "text", "section", "number", "article")
-CARD_FILE_KEYS = ("category", "cards")
-CARD_KEYS = (
-    "id", "question", "answer", "correction", "sources", "tags", "level", "reading",
-    "previous_ids",
-)  # fmt: skip
-READING_KEYS = ("title", "url")
+LABEL_KEYS = tuple(key.name for key in spec.LABEL_KEYS)
+_CSS_REFUSED = (
+    (r"</style", "a deck's CSS may not contain '</style'"),
+    (r"@import\b", "a deck's CSS may not @import: cards render offline"),
+    (r"url\(\s*['\"]?(?!data:)", "a deck's CSS may use only data: URLs (nothing else is packaged)"),
+)
 
 
 def load_card_set(root: Path) -> CardSet:
@@ -64,7 +63,7 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     card_files = [p for p in files if p not in (deck_path, sources_path)]
     cards: list[Card] = []
     for path in card_files:
-        cards += _card_file(path, deck, questions, problems)
+        cards += read_card_file(path, deck, questions, problems)
     _check_unique_ids(cards, problems)
     if deck is None:
         return None, problems
@@ -98,114 +97,8 @@ def _no_card_set(root: Path) -> Problem:
     return Problem(root, None, f"no card set here ({why}): {hint}")
 
 
-class _Keys:
-    """Reads the keys of one YAML mapping against what it may hold, recording problems."""
-
-    def __init__(
-        self, data: LineDict, path: Path, what: str, allowed: tuple[str, ...], problems: list
-    ) -> None:
-        self.data, self.path, self.what, self.problems = data, path, what, problems
-        for key in data:
-            if key not in allowed:
-                hint = difflib.get_close_matches(key, allowed, n=1)
-                also = f" (did you mean '{hint[0]}'?)" if hint else ""
-                self.problem(key, f"unknown key '{key}' in {what}{also}")
-
-    def problem(self, key: str | None, message: str) -> None:
-        line = self.data.line_of(key) if key else self.data.line
-        self.problems.append(Problem(self.path, line, message))
-
-    def text(self, key: str, *, required: bool = False) -> str:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                missing = "has no" if key not in self.data else "has an empty"
-                self.problem(key, f"{self.what} {missing} {key}")
-            return ""
-        if not isinstance(value, str):
-            self.problem(key, f"{self.what}: {key} must be text, not {_kind(value)}{_quote(value)}")
-            return ""
-        if required and not value.strip():
-            self.problem(key, f"{self.what} has an empty {key}")
-        return value
-
-    def flag(self, key: str) -> bool:
-        value = self.data.get(key, False)
-        if not isinstance(value, bool):
-            self.problem(key, f"{self.what}: {key} must be true or false, not {value!r}")
-            return False
-        return value
-
-    def ident(self, key: str) -> str:
-        value = self.text(key, required=True)
-        if value and not ID_PATTERN.fullmatch(value):
-            self.problem(key, f"{key} '{value}' may only contain a-z, 0-9 and '-'")
-        return value
-
-    def items(self, key: str, *, required: bool = False) -> list[Any]:
-        value = self.data.get(key)
-        if value is None:
-            if required:
-                self.problem(key, f"{self.what} has no {key}")
-            return []
-        if not isinstance(value, list):
-            self.problem(key, f"{self.what}: {key} must be a list, not {_kind(value)}")
-            return []
-        return value
-
-    def texts(self, key: str) -> tuple[str, ...]:
-        values = self.items(key)
-        wrong = [v for v in values if not isinstance(v, str) or not v]
-        if wrong:
-            self.problem(
-                key, f"{self.what}: every entry of {key} must be text, not {_kind(wrong[0])}"
-            )
-        return tuple(v for v in values if isinstance(v, str) and v)
-
-    def mappings(self, key: str, *, required: bool = False) -> list[LineDict]:
-        values = self.items(key, required=required)
-        for value in values:
-            if not isinstance(value, LineDict):
-                self.problem(key, f"{self.what}: every entry of {key} must be a mapping")
-                return [v for v in values if isinstance(v, LineDict)]
-        return values
-
-
-def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true/false"
-    if isinstance(value, int | float):
-        return "a number"
-    if isinstance(value, list):
-        return "a list"
-    if isinstance(value, dict):
-        return "a mapping"
-    if isinstance(value, str):
-        return "text" if value.strip() else "empty text"
-    if value is None:
-        return "an empty value"
-    if isinstance(value, datetime.date):
-        return "a date"
-    return f"a {type(value).__name__}"
-
-
-def _quote(value: Any) -> str:
-    return " (put it in quotes)" if not isinstance(value, list | dict) else ""
-
-
-def _top(path: Path, what: str, problems: list[Problem]) -> LineDict | None:
-    data, found = read_yaml(path)
-    problems += found
-    if data is None or (found and not isinstance(data, LineDict)):
-        return None
-    if not isinstance(data, LineDict):
-        problems.append(Problem(path, 1, f"{what} must be a mapping of keys to values"))
-        return None
-    return data
-
-
 def _deck(path: Path, problems: list[Problem]) -> Deck | None:
-    data = _top(path, "deck.yaml", problems)
+    data = read_mapping(path, "deck.yaml", problems)
     if data is None:
         return None
     keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
@@ -224,6 +117,8 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
             cat.problem("name", f"category name '{category.name}' may not contain '::'")
         elif category.name.strip() and (problem := name_problem(category.name, "category name")):
             cat.problem("name", problem)
+        if re.search(r"[<>]", category.name):  # cards show it as HTML: {{Subdeck}}
+            cat.problem("name", f"category name '{category.name}' may not contain < or >")
         if any(c.id == category.id for c in categories):
             cat.problem("id", f"duplicate category id '{category.id}'")
         key = same_name(category.name)
@@ -239,13 +134,44 @@ def _deck(path: Path, problems: list[Problem]) -> Deck | None:
     if not categories and "categories" in data and isinstance(data["categories"], list):
         keys.problem("categories", "deck.yaml lists no categories")
     description = keys.text("description")
+    css = _deck_css(path.parent, keys)
+    labels: dict[str, str] = {}
+    if isinstance(raw_labels := data.get("labels"), LineDict):
+        label_keys = _Keys(raw_labels, path, "labels", LABEL_KEYS, problems)
+        labels = {box: label_keys.text(box) for box in LABEL_KEYS if box in raw_labels}
+    elif raw_labels is not None:
+        keys.problem("labels", f"deck.yaml: labels must be a mapping of {', '.join(LABEL_KEYS)}")
     lines = dict(data.key_lines)
     numbered = keys.flag("numbered_subdecks")
-    return Deck(name, deck_id, description, tag_root, tuple(categories), path, lines, numbered)
+    return Deck(
+        name, deck_id, description, tag_root, tuple(categories), path, lines, numbered, css, labels
+    )
+
+
+def _deck_css(root: Path, keys: _Keys) -> str:
+    """The deck's own CSS file. It goes into every card, so it may load nothing from the
+    network (cards render offline) and may not end the <style> element it is put in."""
+    name = keys.text("css")
+    if not name:
+        return ""
+    path = (root / name).resolve()
+    if not path.is_relative_to(root.resolve()) or not path.is_file():
+        keys.problem("css", f"css '{name}' must be a file inside the card set")
+        return ""
+    try:
+        css = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        keys.problem("css", f"css '{name}' cannot be read as UTF-8 text")
+        return ""
+    for pattern, message in _CSS_REFUSED:
+        if match := re.search(pattern, css, re.IGNORECASE):
+            line = css.count("\n", 0, match.start()) + 1
+            keys.problems.append(Problem(path, line, f"{message} (found '{match[0]}')"))
+    return css
 
 
 def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:
-    data = _top(path, "sources.yaml", problems)
+    data = read_mapping(path, "sources.yaml", problems)
     if data is None:
         return {}, {}
     keys = _Keys(data, path, "sources.yaml", SOURCES_KEYS, problems)
@@ -285,80 +211,6 @@ def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], d
         label = q.text("number") or f"Q{position[article]}"
         questions[qid] = Question(qid, article, label, text)
     return articles, questions
-
-
-def _card_file(
-    path: Path, deck: Deck | None, questions: dict[str, Question] | None, problems: list[Problem]
-) -> list[Card]:
-    data = _top(path, "a card file", problems)
-    if data is None:
-        return []
-    keys = _Keys(data, path, "card file", CARD_FILE_KEYS, problems)
-    category = keys.text("category", required=True)
-    if category and deck is not None and category not in {c.id for c in deck.categories}:
-        known = ", ".join(c.id for c in deck.categories)
-        keys.problem("category", f"unknown category '{category}' (deck.yaml has: {known})")
-    return [
-        _card(entry, path, category, questions, problems)
-        for entry in keys.mappings("cards", required=True)
-    ]
-
-
-def _card(
-    data: LineDict,
-    path: Path,
-    category: str,
-    questions: dict[str, Question] | None,
-    problems: list[Problem],
-) -> Card:
-    card_id = data.get("id") if isinstance(data.get("id"), str) else None
-    keys = _Keys(data, path, f"card '{card_id}'" if card_id else "card", CARD_KEYS, problems)
-    card_id = keys.ident("id")
-    sources = keys.texts("sources")
-    for source in sources:
-        if questions is None:
-            keys.problem("sources", f"{keys.what} cites '{source}' but there is no {SOURCES_FILE}")
-        elif source not in questions:
-            keys.problem("sources", f"{keys.what}: unknown source '{source}'")
-    tags = keys.texts("tags")
-    for tag in tags:
-        if re.search(r"\s", tag):
-            keys.problem("tags", f"tag '{tag}' contains a space")
-    level = keys.text("level")
-    if level and level not in LEVELS:
-        keys.problem(
-            "level", f"{keys.what}: level must be one of {', '.join(LEVELS)}, not '{level}'"
-        )
-    reading = []
-    for entry in keys.mappings("reading"):
-        link = _Keys(entry, path, "reading entry", READING_KEYS, problems)
-        title, url = link.text("title", required=True), link.text("url", required=True)
-        if url and not re.match(r"https?://", url):
-            link.problem("url", f"reading url '{url}' must start with http:// or https://")
-        reading.append(Reading(title, url))
-    previous_ids = keys.texts("previous_ids")
-    for previous in previous_ids:
-        if not ID_PATTERN.fullmatch(previous):
-            keys.problem(
-                "previous_ids", f"previous id '{previous}' may only contain a-z, 0-9 and '-'"
-            )
-        elif previous == card_id:
-            keys.problem("previous_ids", f"{keys.what} lists its own id in previous_ids")
-    return Card(
-        id=card_id,
-        category=category,
-        question=keys.text("question", required=True),
-        answer=keys.text("answer", required=True),
-        correction=keys.text("correction"),
-        sources=sources,
-        tags=tags,
-        level=level,
-        reading=tuple(reading),
-        previous_ids=previous_ids,
-        path=path,
-        line=data.line,
-        lines=dict(data.key_lines),
-    )
 
 
 def _check_unique_ids(cards: list[Card], problems: list[Problem]) -> None:

@@ -121,9 +121,9 @@ def test_apply_refuses_a_card_set_changed_since_the_last_build(story: Story) -> 
     assert fingerprint(story.profile) == files
 
 
-def restyled_template(deck):
+def restyled_template(deck, kind="basic"):
     """The same note type with its card template replaced by a new one."""
-    original = note_type(deck)
+    original = note_type(deck, kind)
     template = dict(original.templates[0], id=original.templates[0]["id"] + 1, name="Card 2")
     return NoteType(original.name, original.fields, (template,), original.css)
 

@@ -115,3 +115,33 @@ def test_numbered_subdecks_are_where_plan_and_apply_expect_cards(tmp_path: Path)
     assert result.output.splitlines()[-1].endswith(
         "0 in an old subdeck, 0 removed, 0 media renamed"
     )
+
+
+def test_plan_and_apply_refuse_cards_of_other_kinds_without_a_traceback(tmp_path: Path) -> None:
+    """They read a collection through the basic note type alone, so far."""
+    from ankigen.build import build
+
+    from ..conftest import KINDS as OTHER_KINDS
+    from ..conftest import import_package
+    from .conftest import DECK, open_collection
+
+    root = tmp_path / "cards"
+    root.mkdir()
+    (root / "deck.yaml").write_text(DECK, encoding="utf-8")
+    (root / "kinds.yaml").write_text(OTHER_KINDS.replace("    sources: [art-q1]\n", ""), "utf-8")
+    build(root, tmp_path / "v1.apkg", now=1_700_000_000)
+    collection = tmp_path / "collection.anki2"
+    col = open_collection(collection)
+    try:
+        import_package(col, tmp_path / "v1.apkg")
+    finally:
+        col.close()
+    for command in ("plan", "apply"):
+        result = CliRunner().invoke(main, [command, str(root), "--collection", str(collection)])
+        assert result.exit_code == 1, result.output
+        assert "Traceback" not in result.output
+        assert (
+            f"{root}/kinds.yaml:4: card 'capital-of-france' is a cloze card: `ankigen plan` and "
+            "`apply` know basic cards only, so far; import the package with Anki's File → Import "
+            "instead"
+        ) in result.stderr

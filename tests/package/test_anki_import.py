@@ -140,8 +140,8 @@ def test_note_type_change_reaches_anki(write_cards, tmp_path, collection, monkey
 
     original = note_type
 
-    def restyled(deck):
-        notetype = original(deck)
+    def restyled(deck, kind="basic"):
+        notetype = original(deck, kind)
         return NoteType(
             notetype.name, notetype.fields, notetype.templates, notetype.css + "/* v2 */"
         )

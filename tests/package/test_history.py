@@ -111,8 +111,8 @@ def test_previous_ids_are_checked(write_cards, code: str, expected: str) -> None
     ]
 
 
-def replaced_field(deck) -> NoteType:
-    original = note_type(deck)
+def replaced_field(deck, kind="basic") -> NoteType:
+    original = note_type(deck, kind)
     fields = (*original.fields[:-1], {**original.fields[-1], "name": "Key", "id": 1})
     return NoteType(original.name, fields, original.templates, original.css)
 

@@ -145,3 +145,44 @@ def test_source_date_epoch(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
     with pytest.raises(CardSetError, match="SOURCE_DATE_EPOCH: must be a whole number"):
         now_from_environment()
+
+
+def test_lock_records_kinds_and_cloze_numbers(tmp_path: Path) -> None:
+    lock = Lock(
+        "Deck", {"a": "A"}, None,
+        cards={"c": Stamp("1", 2, "a", kind="cloze", clozes=(1, 3)), "r": Stamp("2", 3, "a", kind="reversed")},
+        deck_id="d", notetypes={"cloze": Stamp("n", 4), "reversed": Stamp("m", 5)},
+    )  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(lock.to_json())
+    assert read_lock(path) == (lock, [])
+    data = json.loads(path.read_text())
+    assert data["cards"]["c"] == {
+        "category": "a",
+        "clozes": [1, 3],
+        "hash": "1",
+        "mtime": 2,
+        "type": "cloze",
+    }
+    assert set(data["notetypes"]) == {"cloze", "reversed"}
+    assert lock.newest() == 5  # a note type of another kind counts too
+
+
+def test_a_basic_card_is_written_as_before_kinds_existed(tmp_path: Path) -> None:
+    text = Lock("Deck", {}, Stamp("n", 1), {"b": Stamp("1", 2, "a")}).to_json()
+    assert json.loads(text)["cards"]["b"] == {"category": "a", "hash": "1", "mtime": 2}
+    assert "notetypes" not in json.loads(text)
+
+
+def test_a_merge_conflict_keeps_kinds_and_the_other_note_types(tmp_path: Path) -> None:
+    ours = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c", 5)},
+                cards={"c": Stamp("x", 30, "a", kind="cloze", clozes=(1, 2))})  # fmt: skip
+    theirs = Lock("Deck", {"a": "A"}, None, deck_id="deck", notetypes={"cloze": Stamp("c2", 9)},
+                  cards={"c": Stamp("y", 20, "a", kind="cloze", clozes=(1, 2, 3))})  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(_conflicted(ours, theirs, None))
+    lock, _ = read_lock(path)
+    merged = lock.cards["c"]
+    assert (merged.hash, merged.mtime, merged.kind, merged.clozes) == ("", 30, "cloze", (1, 2))
+    cloze = lock.notetypes["cloze"]
+    assert (cloze.hash, cloze.mtime) == ("", 9)  # stamped anew, after both sides' times

@@ -27,13 +27,30 @@ def test_guid_depends_on_deck_and_card_id_only(write_cards) -> None:
     assert guid(deck, "alpha") == guid(deck, "alpha") != guid(deck, "beta")
 
 
+class _Rendered:
+    def __init__(self, cards: int = 1) -> None:
+        self.ords = tuple(range(cards))
+
+
 def test_stamp_gives_unique_increasing_ids_from_times() -> None:
-    cards = [("r1", 100), ("r2", 50), ("r3", 100), ("r4", 50)]
+    cards = [(_Rendered(), 100), (_Rendered(), 50), (_Rendered(), 100), (_Rendered(), 50)]
     stamped = stamp(cards)  # type: ignore[arg-type]
     assert [s.note_id for s in stamped] == [100_000, 50_000, 100_001, 50_001]
     assert [s.due for s in stamped] == [1, 2, 3, 4]
-    many = stamp([("r", 7)] * 2500)  # type: ignore[list-item]
+    many = stamp([(_Rendered(), 7)] * 2500)  # type: ignore[list-item]
     assert len({s.note_id for s in many}) == 2500
+
+
+def test_a_note_of_several_cards_takes_an_id_for_each() -> None:
+    """Its cards get ids note_id, note_id + 1, …: no other note may start among them."""
+    stamped = stamp([(_Rendered(3), 100), (_Rendered(2), 100), (_Rendered(), 100)])  # type: ignore[list-item]
+    assert [s.note_id for s in stamped] == [100_000, 100_003, 100_005]
+
+
+def test_guid_of_a_kind_other_than_basic_is_another_note(write_cards) -> None:
+    deck = load_card_set(write_cards()).deck
+    assert guid(deck, "alpha", "basic") == guid(deck, "alpha")
+    assert len({guid(deck, "alpha", k) for k in ("basic", "cloze", "reversed", "type-in")}) == 4
 
 
 def test_package_layout(write_cards, tmp_path: Path) -> None:

@@ -105,7 +105,7 @@ def _unsanitized_page(write_cards, tmp_path: Path, html: str) -> Path:
     out = tmp_path / "page"
     out.mkdir(parents=True)
     (out / "index.html").write_text(
-        _page(checked.card_set, rendered, notetype.templates[0], []), encoding="utf-8"
+        _page(checked.card_set, rendered, {"basic": notetype}, []), encoding="utf-8"
     )
     (out / "card.css").write_text(notetype.css, encoding="utf-8")
     return out / "index.html"

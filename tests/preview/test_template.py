@@ -7,7 +7,7 @@ from ankigen.package.notetype import note_type
 from ankigen.preview.template import TemplateError, field_is_empty, fill
 from ankigen.render import FIELDS
 
-from ..conftest import import_package
+from ..conftest import DECK, KINDS, import_package
 
 
 def test_fields_sections_and_front_side() -> None:
@@ -26,6 +26,7 @@ def test_nested_sections() -> None:
     ("template", "message"),
     [
         ("{{text:Q}}", "unsupported template tag {{text:Q}}"),
+        ("{{cloze:Nope}}", "unsupported template tag {{cloze:Nope}}"),
         ("{{Nope}}", "unsupported template tag {{Nope}}"),
         ("{{#Q}}x", "section {{#Q}} is never closed"),
         ("x{{/Q}}", "{{/Q}} closes no open section"),
@@ -67,3 +68,45 @@ def test_every_shipped_card_fills_as_anki_renders_it(shipped_copy, tmp_path, col
             front,
             fill(template["afmt"], fields, front),
         ), r.card.id
+
+
+def test_cloze_and_type_filters() -> None:
+    fields = {"Text": "{{c1::a}} {{c2::b::hint}}", "A": "x"}
+    assert fill("{{cloze:Text}}", fields, None, 1) == (
+        '<span class="cloze-inactive" data-ordinal="1">a</span> '
+        '<span class="cloze" data-cloze="b" data-ordinal="2">[hint]</span>'
+    )
+    assert fill("{{cloze:Text}}", fields, "front", 1).endswith(
+        '<span class="cloze" data-ordinal="2">b</span>'
+    )
+    assert fill("{{cloze:Text}}", fields, None, 2) == ""  # no c3: an empty card
+    assert fill("{{type:A}}", fields) == "[[type:A]]"  # for the reviewer to replace
+
+
+def test_every_card_of_every_kind_fills_as_anki_renders_it(
+    write_cards, tmp_path, collection
+) -> None:
+    """Each cloze number and both directions: the preview's fill is Anki's rendering
+    (with numbered subdecks, which the new kinds show with Anki's {{Subdeck}})."""
+    root = write_cards(kinds=KINDS, deck=DECK + "numbered_subdecks: true\n")
+    build(root, tmp_path / "deck.apkg")
+    import_package(collection, tmp_path / "deck.apkg")
+    checked = check(root)
+    compared = 0
+    for r in checked.rendered.cards:
+        notetype = note_type(checked.card_set.deck, r.card.kind)
+        deck, category = checked.card_set.deck, checked.card_set.category(r.card.category)
+        fields = {**r.field_map(), "Subdeck": deck.subdeck(category)}
+        (note_id,) = collection.find_notes(f'"ID:{r.card.id}"')
+        cards = collection.get_note(note_id).cards()
+        assert [c.ord for c in cards] == list(r.ords)
+        for card in cards:
+            template = notetype.templates[0 if notetype.is_cloze else card.ord]
+            front = fill(template["qfmt"], fields, None, card.ord)
+            output = card.render_output()
+            assert (output.question_text, output.answer_text) == (
+                front,
+                fill(template["afmt"], fields, front, card.ord),
+            ), (r.card.id, card.ord)
+            compared += 1
+    assert compared == 3 + 2 + 2 + 1 + 2  # basic, clozes, both directions, type-in, math

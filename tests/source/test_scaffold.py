@@ -17,15 +17,20 @@ from ankigen.source.validate import load_card_set
 def test_a_new_card_set_checks_and_builds(tmp_path: Path) -> None:
     made = init(tmp_path / "japanese-vocab")
     root = made.root
-    assert sorted(p.name for p in root.iterdir()) == ["README.md", "basics.yaml", "deck.yaml"]
+    assert sorted(p.name for p in root.iterdir()) == [
+        ".schemas", "README.md", "basics.yaml", "deck.yaml", "kinds.yaml",
+    ]  # fmt: skip
     assert re.fullmatch(r"japanese-vocab-[0-9a-f]{8}", made.deck_id)
     card_set = load_card_set(root)
     deck = card_set.deck
     assert (deck.name, deck.id, deck.tag_root) == ("Japanese Vocab", made.deck_id, "japanese-vocab")
-    assert [c.id for c in card_set.cards] == ["what-is-ankigen", "markdown-and-math"]
+    assert [(c.id, c.kind) for c in card_set.cards] == [
+        ("what-is-ankigen", "basic"), ("markdown-and-math", "basic"),
+        ("capital-of-france", "cloze"), ("der-hund", "reversed"), ("capital-of-japan", "type-in"),
+    ]  # fmt: skip
     assert check(root).warnings == []
     report = build(root, tmp_path / "out.apkg", now=1_700_000_000)
-    assert len(report.new) == 2 and (tmp_path / "out.apkg").is_file()
+    assert len(report.new) == 5 and (tmp_path / "out.apkg").is_file()
     readme = (root / "README.md").read_text()
     assert f"ankigen build {root}" in readme and f"dist/{made.deck_id}.apkg" in readme
     assert "two card sets with the same id overwrite each other's notes" in readme
@@ -45,7 +50,8 @@ def test_the_default_directory_takes_the_projects_name(tmp_path: Path, monkeypat
     deck = load_card_set(tmp_path / "My Project" / "cards").deck
     assert deck.name == "My Project" and deck.id.startswith("my-project-")
     assert result.stdout == (
-        f"created cards (deck id {deck.id}): README.md, basics.yaml, deck.yaml\n"
+        f"created cards (deck id {deck.id}): README.md, basics.yaml, deck.yaml, kinds.yaml, "
+        ".schemas/card-file.schema.json, .schemas/deck.schema.json\n"
         "next: edit the cards, then run `ankigen build cards`\n"
     )
 
@@ -96,4 +102,25 @@ def test_a_file_is_refused(tmp_path: Path) -> None:
 
 def test_an_empty_directory_is_used(tmp_path: Path) -> None:
     (tmp_path / "cards").mkdir()
-    assert len(init(tmp_path / "cards").files) == 3
+    assert len(init(tmp_path / "cards").files) == 6  # 4 in the set, 2 schemas
+
+
+def test_every_yaml_file_points_editors_at_its_schema(tmp_path: Path) -> None:
+    """The first line names a schema written beside the files, and the files are valid by
+    it, as ``ankigen schema`` prints it."""
+    import json
+
+    import jsonschema
+    import yaml
+
+    from ankigen.source.schema import schema
+
+    root = init(tmp_path / "deck").root
+    for name in ("deck.yaml", "basics.yaml", "kinds.yaml"):
+        first = (root / name).read_text().splitlines()[0]
+        which = "deck" if name == "deck.yaml" else "cards"
+        found = re.fullmatch(r"# yaml-language-server: \$schema=(\S+)", first)
+        assert found, first
+        written = json.loads((root / found[1]).read_text())
+        assert written == schema(which)
+        jsonschema.validate(yaml.safe_load((root / name).read_text()), written)

@@ -34,7 +34,7 @@ def test_the_sample_set_loads(write_cards) -> None:
         ("  - id: a\n    question: Q\n    answer: '  '\n",
          "theory.yaml:5: card 'a' has an empty answer"),
         ("  - id: a\n    question: Q\n    answer: A\n    anwser: B\n",
-         "theory.yaml:6: unknown key 'anwser' in card 'a' (did you mean 'answer'?)"),
+         "theory.yaml:6: unknown key 'anwser' in card 'a' (did you mean 'answer'?); a basic card takes id, type, question, answer, correction, sources, tags, level, reading, previous_ids"),
         ("  - id: a\n    question: Q\n    answer: A\n    tags: [two words]\n",
          "theory.yaml:6: tag 'two words' contains a space"),
         ("  - id: a\n    question: Q\n    answer: 42\n",
@@ -149,9 +149,8 @@ def test_every_problem_is_reported_at_once(write_cards) -> None:
     assert _problems(root) == [
         "code.yaml:1: unknown category 'nope' (deck.yaml has: theory, code)",
         "theory.yaml:3: card 'a' has no answer",
-        "theory.yaml:5: card 'b' has no answer",
-        "theory.yaml:5: card 'b' has no question",
-        "theory.yaml:6: unknown key 'anwser' in card 'b' (did you mean 'answer'?)",
+        "theory.yaml:5: card 'b' has no question and no answer",
+        "theory.yaml:6: unknown key 'anwser' in card 'b' (did you mean 'answer'?); a basic card takes id, type, question, answer, correction, sources, tags, level, reading, previous_ids",
     ]
 
 

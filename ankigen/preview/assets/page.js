@@ -6,7 +6,10 @@
   const cards = Array.from(document.querySelectorAll("article.note"));
   const sections = Array.from(document.querySelectorAll("section.subdeck"));
   const shown = document.getElementById("shown");
-  const total = cards.length;
+  function cardCount(notes) {  // Anki's cards: one per side pair of a note
+    return notes.reduce(function (sum, note) { return sum + Number(note.dataset.cards); }, 0);
+  }
+  const total = cardCount(cards);
 
   function eachCard(callback) {
     for (const host of document.querySelectorAll(".screen")) {
@@ -31,19 +34,50 @@
     body.classList.toggle("phone", on);
   });
 
+  // A term of Anki's search: "tag:x" (the tag x or one under it, x::…), "level:x",
+  // "id:x", "type:x" (the whole value), or a word found anywhere; "*" matches any
+  // run of characters, case is ignored, and "-" in front negates.
+  function pattern(text, whole) {
+    const body = text.split("*").map(function (part) {
+      return part.replace(/[.+?^${}()|[\]\\]/g, "\\$&");
+    }).join(".*");
+    return new RegExp(whole ? "^(?:" + body + ")" + whole + "$" : body, "i");
+  }
+
+  function matcher(term) {
+    const negated = term.length > 1 && term[0] === "-";
+    if (negated) term = term.slice(1);
+    const prefix = /^(tag|level|id|type):(.*)$/i.exec(term);
+    let test;
+    if (!prefix) {
+      const words = pattern(term, "");
+      test = function (note) { return words.test(note.dataset.search); };
+    } else {
+      const key = prefix[1].toLowerCase();
+      if (key === "tag") {
+        const tag = pattern(prefix[2], "(?:::.*)?");
+        test = function (note) {
+          return note.dataset.tags.split(" ").some(function (t) { return tag.test(t); });
+        };
+      } else {
+        const value = pattern(prefix[2], "(?:)");
+        test = function (note) { return value.test(note.dataset[key] || ""); };
+      }
+    }
+    return negated ? function (note) { return !test(note); } : test;
+  }
+
   function filter() {
-    const words = document.getElementById("filter").value.toLowerCase().split(/\s+/).filter(Boolean);
+    const terms = document.getElementById("filter").value.split(/\s+/).filter(Boolean);
+    const tests = terms.map(matcher);
     const correctedOnly = document.getElementById("corrected").getAttribute("aria-pressed") === "true";
     const changedOnly = document.getElementById("changed").getAttribute("aria-pressed") === "true";
-    let count = 0;
     for (const note of cards) {
-      const text = note.dataset.search;
-      const match = words.every(function (w) { return text.includes(w); }) &&
+      note.hidden = !(tests.every(function (test) { return test(note); }) &&
         (!correctedOnly || note.classList.contains("corrected")) &&
-        (!changedOnly || note.classList.contains("changed"));
-      note.hidden = !match;
-      if (match) count += 1;
+        (!changedOnly || note.classList.contains("changed")));
     }
+    const count = cardCount(cards.filter(function (note) { return !note.hidden; }));
     for (const section of sections) {
       section.hidden = !section.querySelector("article.note:not([hidden])");
     }
