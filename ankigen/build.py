@@ -20,7 +20,9 @@ from .package.stamps import day, restamp
 from .render import RenderedSet, render_with_problems
 from .render.cache import RenderCache
 from .source.format import KINDS
+from .source.load import read_yaml
 from .source.model import CardSet, Deck
+from .source.parsed import ParseCache
 from .source.validate import read_card_set
 
 
@@ -90,7 +92,10 @@ def check(root: Path, cache: bool = True) -> Checked:
 
 
 def _check(root: Path, cache: bool) -> Checked:
-    card_set, problems = read_card_set(root)
+    parsed = ParseCache(root) if cache else None
+    card_set, problems = read_card_set(root, parsed.read if parsed else read_yaml)
+    if parsed is not None:
+        parsed.save()
     if card_set is None:
         raise CardSetError(problems)
     render_cache = RenderCache(root) if cache else None

@@ -18,9 +18,7 @@ from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
 
-from ..cachefile import CacheFile, cache_dir, cache_path
-
-__all__ = ["CACHE_VERSION", "RenderCache", "cache_dir"]
+from ..cachefile import CacheFile, cache_path
 
 CACHE_VERSION = "1"
 # What shapes the HTML, or decides which texts have problems (those are never cached).

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Problem
 from . import format as spec
 from .keys import ID_PATTERN, Keys, close_match, kind_of, read_mapping
-from .load import LineDict
+from .load import LineDict, Reader, read_yaml
 from .model import Card, Deck, Question, Reading
 
 SOURCES_FILE = "sources.yaml"
@@ -19,9 +19,13 @@ READING_KEYS = tuple(key.name for key in spec.READING_KEYS)
 
 
 def read_card_file(
-    path: Path, deck: Deck | None, questions: dict[str, Question] | None, problems: list[Problem]
+    path: Path,
+    deck: Deck | None,
+    questions: dict[str, Question] | None,
+    problems: list[Problem],
+    read: Reader = read_yaml,
 ) -> list[Card]:
-    data = read_mapping(path, "a card file", problems)
+    data = read_mapping(path, "a card file", problems, read)
     if data is None:
         return []
     keys = Keys(data, path, "card file", CARD_FILE_KEYS, problems)

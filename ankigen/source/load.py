@@ -8,6 +8,7 @@ loading): a tag such as ``!!python/object`` is an error, never code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -80,6 +81,9 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 
 
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
+
+
+Reader = Callable[[Path], tuple[Any, list[Problem]]]  # read_yaml, or a cache of it
 
 
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:

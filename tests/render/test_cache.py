@@ -7,7 +7,7 @@ import pytest
 from ankigen.build import build
 from ankigen.render import cache as cache_module
 from ankigen.render import render_with_problems
-from ankigen.render.cache import RenderCache, cache_dir
+from ankigen.render.cache import RenderCache
 from ankigen.source.validate import load_card_set
 
 from ..conftest import CODE
@@ -97,7 +97,7 @@ def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path: Path, 
     build(root, tmp_path / "cold.apkg", now=T0, cache=False)
     (root / "ankigen.lock").unlink()
     build(root, tmp_path / "fill.apkg", now=T0)
-    (cache_file,) = cache_dir().glob("*.sqlite")
+    cache_file = RenderCache(root).path
     damage(cache_file)
     (root / "ankigen.lock").unlink()
     build(root, tmp_path / "damaged.apkg", now=T0)
