@@ -74,6 +74,21 @@ class NoteType:
     def is_cloze(self) -> bool:
         return self.kind == "cloze"
 
+    @property
+    def required(self) -> list[list]:
+        """Schema 11's ``req``: the fields each template's front needs, as genanki works
+        them out from the fronts (a test does it again); the fronts are the same for
+        every deck."""
+        return [[template, how, list(fields)] for template, how, fields in _REQUIRED[self.kind]]
+
+
+_REQUIRED = {
+    "basic": ((0, "all", (0,)),),
+    "cloze": ((0, "all", (2,)),),
+    "reversed": ((0, "any", (0, 2)), (1, "any", (1, 2))),
+    "type-in": ((0, "any", (0, 3)),),
+}
+
 
 def note_type_id(deck: Deck, kind: str = "basic") -> int:
     """Fixed by the deck id and the kind; a basic note type keeps the id it always had."""
