@@ -21,14 +21,13 @@ import tempfile
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from ..interrupt import deferred
 from ..render import Media, RenderedCard
 from ..source.model import Deck
-from .notetype import NoteType, note_type_id, stable_id
+from .notetype import TEMPLATES, NoteType, note_type_id, stable_id
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _BASE91 = (
@@ -114,8 +113,7 @@ def _write_collection(
     notetypes: list[tuple[NoteType, int]],
     cards: list[Stamped],
 ) -> None:
-    sql = resources.files("ankigen.package") / "templates" / "collection.sql"
-    db.executescript(sql.read_text(encoding="utf-8"))
+    db.executescript((TEMPLATES / "collection.sql").read_text(encoding="utf-8"))
     subdecks = {c.id: stable_id(deck.id, "deck", c.id) for c in deck.categories}
     decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
     root = stable_id(deck.id, "deck")
