@@ -14,16 +14,27 @@ makes. Deleting it is always safe.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
-from importlib import metadata
+import importlib.util
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from ..cachefile import CacheFile, cache_path
+from .markdown import MediaRef
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 # What shapes the HTML, or decides which texts have problems (those are never cached).
 _SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
-_PACKAGES = ("Markdown", "Pygments", "nh3", "justhtml", "latex2mathml")
+# Distributions, with the module each installs.
+_PACKAGES = {
+    "Markdown": "markdown",
+    "Pygments": "pygments",
+    "nh3": "nh3",
+    "justhtml": "justhtml",
+    "latex2mathml": "latex2mathml",
+}
 
 
 def _fingerprint() -> bytes:
@@ -32,23 +43,53 @@ def _fingerprint() -> bytes:
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
-    for package in _PACKAGES:
-        digest.update(f"{package} {metadata.version(package)}".encode())
+    for package, module in _PACKAGES.items():
+        digest.update(f"{package} {version(package, module)}".encode())
     return digest.digest()
 
 
+def version(distribution: str, module: str) -> str:
+    """The installed version of ``distribution``, from the name of the ``*.dist-info``
+    directory beside its ``module``, which wheels name ``<name>-<version>.dist-info``;
+    importlib.metadata when there is no such directory. (importlib.metadata finds it
+    the same way, by scanning sys.path, but importing it and the scan cost more than a
+    build of a small deck.)"""
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin:
+        where = Path(spec.origin).parent
+        site = where.parent if spec.submodule_search_locations else where
+        wanted = _normal(distribution)
+        found = [
+            name.rpartition(".")[0].split("-")[1]
+            for name in os.listdir(site)
+            if name.endswith(".dist-info") and _normal(name.split("-")[0]) == wanted
+        ]
+        if len(found) == 1:
+            return found[0]
+    from importlib import metadata
+
+    return metadata.version(distribution)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 class RenderCache:
-    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used."""
+    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used.
+
+    A text that names media files is stored with them (their packaged names), and used
+    only while they are the same files (``Renderer.reuse``)."""
 
     def __init__(self, root: Path, directory: Path | None = None) -> None:
         self._file = CacheFile(cache_path(root, directory=directory), "html", "TEXT")
         self.path = self._file.path
         self._salt = _fingerprint()
-        self._stored = self._file.read()  # key -> html
+        self._stored = self._file.read()  # key -> html (or, for a text with media, JSON)
         self._used: set[str] = set()
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + text.encode()).hexdigest()
+    def _key(self, text: str, media: bool = False) -> str:
+        return hashlib.sha256(self._salt + b"media\x1f" * media + text.encode()).hexdigest()
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
         """The stored HTML of those ``texts`` that have a sound entry."""
@@ -61,8 +102,32 @@ class RenderCache:
                 self._used.add(key)
         return found
 
-    def save(self, fresh: dict[str, str]) -> None:
-        """Store ``fresh`` (HTML by text) and drop entries no lookup asked for.
-        A failure only costs speed: the next build renders those texts again."""
+    def lookup_media(
+        self, texts: Iterable[str], reuse: Callable[[list[MediaRef]], bool]
+    ) -> dict[str, str]:
+        """The stored HTML of those ``texts`` that name media files, for which ``reuse``
+        of those files says yes."""
+        found = {}
+        for text in texts:
+            key = self._key(text, media=True)
+            if (entry := self._stored.get(key)) is None:
+                continue
+            try:
+                html, refs = json.loads(entry)
+                refs = [(str(a), str(b), str(c), str(d)) for a, b, c, d in refs]
+            except (ValueError, TypeError):
+                continue
+            if isinstance(html, str) and reuse(refs):
+                found[text] = html
+                self._used.add(key)
+        return found
+
+    def save(
+        self, fresh: dict[str, str], fresh_media: dict[str, tuple[str, list[MediaRef]]]
+    ) -> None:
+        """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
+        text), and drop entries no lookup used. A failure only costs speed: the next
+        build renders those texts again."""
         new = {self._key(text): html for text, html in fresh.items()}
+        new |= {self._key(t, media=True): json.dumps(entry) for t, entry in fresh_media.items()}
         self._file.write(new, self._file.keys() - self._used - set(new))

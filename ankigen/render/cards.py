@@ -67,9 +67,12 @@ def render_with_problems(
     texts = list(dict.fromkeys(markdown_texts(card_set)))
     if cache is not None:
         renderer.done.update(cache.lookup(texts))
+        left = [text for text in texts if text not in renderer.done]
+        renderer.done.update(cache.lookup_media(left, renderer.reuse))
     todo = [text for text in texts if text not in renderer.done]
-    renderer.fresh.update(render_in_parallel(card_set, todo, workers))
-    renderer.done.update(renderer.fresh)
+    if todo:
+        renderer.fresh.update(render_in_parallel(card_set, todo, workers))
+        renderer.done.update(renderer.fresh)
     cards = tuple(render_card(renderer, card) for card in card_set.cards)
     for card in cards:
         renderer.problems += card_problems(card)
@@ -77,7 +80,7 @@ def render_with_problems(
         renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     )
     if cache is not None:
-        cache.save(renderer.fresh)
+        cache.save(renderer.fresh, renderer.fresh_media)
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
 
 
