@@ -94,7 +94,7 @@ def markdown_texts(card_set: CardSet) -> Iterator[str]:
             for t in (card.question, card.answer, card.text, card.extra, card.correction)
         ),
     ):
-        if text.strip():
+        if text and not text.isspace():
             yield text
 
 
@@ -159,7 +159,9 @@ def card_problems(rendered: RenderedCard) -> list[Problem]:
             problems.append(
                 Problem(card.path, card.lines.get(key, card.line), f"card '{card.id}': {message}")
             )
-    size = sum(len(field.encode()) for field in rendered.fields)
+    size = sum(map(len, rendered.fields))  # characters; UTF-8 takes at most 4 bytes each
+    if size * 4 > HUGE_CARD:
+        size = sum(len(field.encode()) for field in rendered.fields)
     if size > HUGE_CARD:
         problems.append(
             warning(

@@ -77,7 +77,7 @@ class Renderer:
         return self._md
 
     def markdown(self, text: str, path: Path, line: int | None) -> str:
-        if not text.strip():
+        if not text or text.isspace():  # as strip() would find, without copying the text
             return ""
         if (done := self.done.get(text)) is not None:
             return done

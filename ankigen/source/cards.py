@@ -63,7 +63,10 @@ def _card(
         keys.problem(None, f"{what} has no {' and no '.join(missing)}")
     values: dict[str, Any] = {}
     for key in spec.CARD_KEYS[kind]:
-        values[key.name] = _card_value(keys, key, key.required and len(missing) < 2, questions)
+        if not key.required and data.get(key.name) is None:
+            values[key.name] = _ABSENT[key.value]  # what _card_value gives, with no problem
+        else:
+            values[key.name] = _card_value(keys, key, key.required and len(missing) < 2, questions)
     if kind == "type-in" and "\n" in values["answer"].strip():
         keys.problem(
             "answer",
@@ -88,6 +91,13 @@ def _card(
         line=data.line,
         lines=dict(data.key_lines),
     )
+
+
+# The value of an optional key that is absent (or null), by its kind of value.
+_ABSENT: dict[str, Any] = {
+    spec.MARKDOWN: "", spec.LINE: "", spec.KIND: "basic", spec.IDS: (), spec.TAGS: (),
+    spec.LEVEL: "", spec.PREVIOUS: (), spec.READING: (),
+}  # fmt: skip
 
 
 def _card_hint(kind: str, key: str) -> str:
