@@ -56,22 +56,25 @@ class Renderer:
     def _converter(self) -> Any:
         if self._md is None:
             import markdown
+            from markdown.extensions.codehilite import CodeHiliteExtension
+            from markdown.extensions.sane_lists import SaneListExtension
+            from markdown.extensions.tables import TableExtension
 
             from .highlight import HIGHLIGHT_CLASS, FencedCode
             from .sanitize import Sanitizer
 
             self._sanitizer = Sanitizer(self._media)
             self._fences = FencedCode(self.problem)
+            # Extensions as objects, not names: a name has python-markdown look through
+            # every installed package's entry points, which takes longer than the rest.
             self._md = markdown.Markdown(
                 extensions=[
                     self._fences,
-                    "codehilite",  # indented code blocks; fenced ones are self._fences'
-                    "tables",
-                    "sane_lists",
+                    # indented code blocks; fenced ones are self._fences'
+                    CodeHiliteExtension(css_class=HIGHLIGHT_CLASS, guess_lang=False),
+                    TableExtension(),
+                    SaneListExtension(),
                 ],
-                extension_configs={
-                    "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
-                },
                 output_format="html",
             )
         return self._md
