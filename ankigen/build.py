@@ -17,7 +17,7 @@ from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environme
 from .package.notetype import note_type, note_type_name
 from .package.output import output_path
 from .package.stamps import day, restamp
-from .render import RenderedSet, render_with_problems
+from .render import RenderedCard, RenderedSet, render_with_problems
 from .render.cache import RenderCache
 from .source.format import KINDS
 from .source.load import read_yaml
@@ -211,9 +211,14 @@ def package(
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
     stamped = []
+    days: dict[int, str] = {}  # most cards share a time: one tag each
     for r in rendered.cards:
         mtime = stamping.cards[r.card.id].mtime
-        stamped.append((replace(r, tags=(*r.tags, changed_tag(deck, mtime))), mtime))
+        if (tag := days.get(mtime)) is None:
+            tag = days[mtime] = changed_tag(deck, mtime)
+        stamped.append(
+            (RenderedCard(r.card, r.fields, (*r.tags, tag), r.content_hash, r.ords), mtime)
+        )
 
     # Both files are written beside their places first, then both renamed: a build that
     # fails, or cannot write either one, leaves the package and the lock as they were.
@@ -347,7 +352,7 @@ def _kind_changes(previous: Lock, deck: Deck, rendered: RenderedSet) -> list[Pro
                 f"review history (find the old one with {search})"
             )
             warnings.append(warning(card.path, line, message))
-        elif gone := sorted(set(before.clozes) - {o + 1 for o in r.ords}):
+        elif before.clozes and (gone := sorted(set(before.clozes) - {o + 1 for o in r.ords})):
             numbers = ", ".join(f"c{n}" for n in gone)
             message = (
                 f"card '{card.id}': {numbers} removed, which leaves "

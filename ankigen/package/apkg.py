@@ -33,6 +33,7 @@ ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 _BASE91 = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 )
+_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
 
 def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
@@ -45,11 +46,12 @@ def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
     It is genanki's ``guid_for``: Anki's base-91 form of a SHA-256 prefix."""
     parts = (deck.id, card_id, *([kind] if kind != "basic" else []))
     number = int.from_bytes(hashlib.sha256("__".join(parts).encode()).digest()[:8], "big")
-    digits = []
+    pairs = []  # two digits at a time; the first digit is never a zero ("a")
     while number:
-        number, digit = divmod(number, len(_BASE91))
-        digits.append(_BASE91[digit])
-    return "".join(reversed(digits))
+        number, pair = divmod(number, len(_PAIRS))
+        pairs.append(_PAIRS[pair])
+    digits = "".join(reversed(pairs))
+    return digits[1:] if digits[:1] == _BASE91[0] else digits
 
 
 @dataclass(frozen=True)
@@ -132,9 +134,10 @@ def _write_collection(
     }
     db.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models)))
     in_order = sorted(cards, key=lambda s: s.note_id)
+    mids = {n.kind: note_type_id(deck, n.kind) for n, _ in notetypes}
     db.executemany(
         "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",
-        (_note_row(deck, s) for s in in_order),
+        (_note_row(deck, s, mids[s.rendered.card.kind]) for s in in_order),
     )
     db.executemany(
         "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
@@ -143,9 +146,8 @@ def _write_collection(
     db.commit()
 
 
-def _note_row(deck: Deck, s: Stamped) -> tuple[Any, ...]:
+def _note_row(deck: Deck, s: Stamped, mid: int) -> tuple[Any, ...]:
     r, card = s.rendered, s.rendered.card
-    mid = note_type_id(deck, card.kind)
     tags = f" {' '.join(r.tags)} "
     return (s.note_id, guid(deck, card.first_id, card.kind), mid, s.mtime, tags,
             "\x1f".join(r.fields), r.fields[0])  # fmt: skip
