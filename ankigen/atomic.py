@@ -80,17 +80,17 @@ def cannot_write(path: Path, exc: OSError) -> CardSetError:
     return CardSetError([Problem(path, None, f"cannot write: {reason}")])
 
 
-def replace_directory(path: Path, files: dict[str, bytes | Path], marker: str) -> None:
+def replace_directory(path: Path, files: dict[str, bytes | Path], marker: str, note: str) -> None:
     """Make ``path`` a directory holding exactly ``files`` (contents, or files to copy).
 
-    The new directory is written beside ``path`` and swapped in whole. An existing
-    ``path`` is replaced only if it is empty or holds ``marker`` (so it was written
-    here before): never a directory of someone else's files.
+    The new directory is written beside ``path`` and swapped in whole, with a ``marker``
+    file: ``note``, then the name of every file written. An existing ``path`` is replaced
+    only if it is empty, or holds the marker and nothing but the files it lists: never a
+    directory of someone else's files, nor a file someone put among ours.
     """
     in_use = path.exists() and (not path.is_dir() or any(path.iterdir()))
-    if in_use and not (path / marker).is_file():
-        message = "exists and was not written by ankigen: choose another output directory"
-        raise CardSetError([Problem(path, None, message)])
+    if in_use and (problem := _not_ours(path, marker)):
+        raise CardSetError([Problem(path, None, problem)])
     path.parent.mkdir(parents=True, exist_ok=True)
     new = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}."))
     try:
@@ -99,6 +99,7 @@ def replace_directory(path: Path, files: dict[str, bytes | Path], marker: str) -
                 shutil.copyfile(content, new / name)
             else:
                 (new / name).write_bytes(content)
+        (new / marker).write_text("".join(f"{line}\n" for line in (note, *files)))
         new.chmod(0o755)
         if path.exists():
             old = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.old."))
@@ -110,3 +111,28 @@ def replace_directory(path: Path, files: dict[str, bytes | Path], marker: str) -
     except BaseException:
         shutil.rmtree(new, ignore_errors=True)
         raise
+
+
+# What file browsers leave in a folder they show: not the user's work.
+_LITTER = frozenset({".DS_Store", "Thumbs.db", "desktop.ini"})
+
+
+def _not_ours(path: Path, marker: str) -> str:
+    """Why the directory ``path`` may not be replaced ("" if it may)."""
+    try:
+        written = (path / marker).read_text(encoding="utf-8").splitlines()[1:]
+    except (OSError, UnicodeDecodeError):
+        return "exists and was not written by ankigen: choose another output directory"
+    if not written:
+        return (
+            "was written by an older ankigen, which did not record its files: delete it, "
+            "or choose another output directory"
+        )
+    others = sorted(p.name for p in path.iterdir() if p.name not in {marker, *written, *_LITTER})
+    if not others:
+        return ""
+    shown = ", ".join(others[:3]) + (f" (+{len(others) - 3} more)" if len(others) > 3 else "")
+    return (
+        f"holds files ankigen did not write ({shown}): move them out, or choose another "
+        "output directory"
+    )

@@ -43,16 +43,21 @@ class Report:
     renamed: list[tuple[str, str]] = field(default_factory=list)  # (previous id, id)
     restored: list[str] = field(default_factory=list)
     removed_earlier: list[str] = field(default_factory=list)  # by builds before this one
+    anki_cards: dict[str, int] = field(default_factory=dict)  # card id -> its note's cards
 
     @property
     def notetype_changed(self) -> bool:
         return bool(self.notetypes_changed)
 
-    def counts(self) -> list[tuple[str, int]]:
-        """(subdeck name, number of cards), in deck order."""
+    def counts(self) -> list[tuple[str, int, int]]:
+        """(subdeck name, notes, the cards Anki makes of them), in deck order."""
         cards, deck = self.card_set.cards, self.card_set.deck
         return [
-            (deck.subdeck(c), sum(1 for card in cards if card.category == c.id))
+            (
+                deck.subdeck(c),
+                sum(1 for card in cards if card.category == c.id),
+                sum(self.anki_cards.get(card.id, 1) for card in cards if card.category == c.id),
+            )
             for c in deck.categories
         ]
 
@@ -110,7 +115,7 @@ def _check(root: Path, cache: bool) -> Checked:
         problems += exc.problems
     errors, warnings = split(problems)
     if errors:
-        raise CardSetError(errors)
+        raise CardSetError(problems)  # the warnings too: every problem at once
     changed = _deck_id_changed(lock, card_set)
     if changed:
         return Checked(card_set, rendered, lock, [*in_order(warnings), changed], True, changed)
@@ -165,6 +170,21 @@ def package(
     ``write_lock``, written too (both files or neither); without, left unwritten, as
     ``plan`` and ``apply`` need. ``adjust`` may change a note on its way into the
     package (``apply`` merges a learner's own tags back in with it)."""
+    try:
+        return _package(checked, output, now, adjust, new_deck_id, write_lock, change_note_type)
+    except CardSetError as exc:  # a refusal, reported with the warnings found before it
+        raise CardSetError([*exc.problems, *exc.warnings, *checked.warnings]) from None
+
+
+def _package(
+    checked: Checked,
+    output: Path | None,
+    now: int | None,
+    adjust: Adjust | None,
+    new_deck_id: bool,
+    write_lock: bool,
+    change_note_type: bool,
+) -> tuple[Report, Lock]:
     card_set, rendered, previous = checked.card_set, checked.rendered, checked.lock
     deck = card_set.deck
     root = card_set.root
@@ -183,6 +203,7 @@ def package(
     warnings += _time_warnings(previous, checked.lock_found, now, epoch is not None, lock_path)
 
     report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
+    report.anki_cards = {r.card.id: len(r.ords) for r in rendered.cards}
     kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
     lock = Lock(deck.name, {c.id: deck.subdeck(c) for c in deck.categories}, deck_id=deck.id)
     notetypes = []
@@ -199,15 +220,22 @@ def package(
         notetypes.append((notetype, stamped_type.mtime))
 
     basic = next((n for n, _ in notetypes if n.kind == "basic"), None) or note_type(deck)
-    schema = basic.schema
-    if previous.schema and previous.schema != schema and not change_note_type:
-        raise CardSetError([_schema_changed(deck, previous.schema, schema)])
+    schemas = {"basic": basic.schema, **{n.kind: n.schema for n, _ in notetypes}}
+    recorded = {"basic": previous.schema, **previous.schemas}
+    changes = [
+        _schema_changed(deck, kind, recorded[kind], schema)
+        for kind, schema in schemas.items()
+        if recorded.get(kind) and recorded[kind] != schema
+    ]
+    if changes and not change_note_type:
+        raise CardSetError(changes)
     stamping = restamp(previous, rendered.cards, now)
     report.new, report.changed, report.retyped = stamping.new, stamping.changed, stamping.retyped
     report.removed = sorted({*stamping.gone, *stamping.retyped})  # a retyped card's old note
     report.renamed, report.restored = stamping.renamed, stamping.restored
     report.removed_earlier = sorted(set(stamping.removed) - set(stamping.gone))
-    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schema
+    lock.cards, lock.removed, lock.schema = stamping.cards, stamping.removed, schemas.pop("basic")
+    lock.schemas = dict(sorted({**previous.schemas, **schemas}.items()))
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
     stamped = []
@@ -243,6 +271,8 @@ def _deck_id_changed(previous: Lock, card_set: CardSet) -> Problem | None:
     deck = card_set.deck
     if not previous.deck_id or previous.deck_id == deck.id:
         return None  # a first build, or a version-1 lock, which did not record the id
+    if not previous.cards and not previous.removed:
+        return None  # no note was made with the old id (``ankigen init``'s lock)
     message = (
         f"deck id changed from '{previous.deck_id}' to '{deck.id}' since the last build: "
         "every note's identity derives from the deck id, so Anki would import every card "
@@ -367,19 +397,20 @@ def changed_tag(deck: Deck, mtime: int) -> str:
     return f"{deck.tag_root}::changed::{day(mtime)}"
 
 
-def _schema_changed(deck: Deck, before: dict, after: dict) -> Problem:
-    """A build that changes the note type's fields or templates: Anki's importer then
+def _schema_changed(deck: Deck, kind: str, before: dict, after: dict) -> Problem:
+    """A build that changes a note type's fields or templates: Anki's importer then
     adds a copy of the note type and leaves every note a learner has as it was."""
     changes = []
-    for kind in ("fields", "templates"):
-        old, new = [tuple(e) for e in before.get(kind, [])], [tuple(e) for e in after.get(kind, [])]
-        singular = kind[:-1]
+    for part in ("fields", "templates"):
+        old, new = [tuple(e) for e in before.get(part, [])], [tuple(e) for e in after.get(part, [])]
+        singular = part[:-1]
         changes += [f"{singular} '{n}' added" for n, i in new if (n, i) not in old]
         changes += [f"{singular} '{n}' removed" for n, i in old if (n, i) not in new]
         if not changes and old != new:
-            changes.append(f"{kind} reordered")
+            changes.append(f"{part} reordered")
     message = (
-        f"this build changes the note type's fields or templates ({', '.join(changes)}): "
+        f"this build changes the {'' if kind == 'basic' else kind + ' '}note type's fields "
+        f"or templates ({', '.join(changes)}): "
         "Anki's importer would then ignore the updates to every note a learner already "
         "has, unless they tick *Merge note types* when importing (or run `ankigen apply "
         "--merge-note-types`), and Anki will then ask them for a one-way sync. Build "

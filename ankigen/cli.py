@@ -6,6 +6,7 @@ so ``ankigen --help`` stays fast.
 
 from __future__ import annotations
 
+import shlex
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,10 +39,12 @@ def reported() -> Iterator[None]:
         click.echo(f"interrupted ({exc.name})", err=True)
         raise SystemExit(exc.exit_code) from None
     except CardSetError as exc:
-        for problem in exc.problems:
-            click.echo(str(problem), err=True)
-        count = len(exc.problems)
-        click.secho(f"{count} problem{'s' * (count != 1)} found; nothing written.", err=True)
+        for problem in exc.everything():
+            click.secho(str(problem), err=True, fg="yellow" if problem.warning else None)
+        found = _count(len(exc.problems), "problem")
+        if exc.warnings:
+            found += f" and {_count(len(exc.warnings), 'warning')}"
+        click.echo(f"{found} found; nothing written.", err=True)
         raise SystemExit(1) from None
     except OSError as exc:
         where = f"{exc.filename}: " if exc.filename else ""
@@ -61,6 +64,14 @@ def main() -> None:
     Example:
       ankigen check cards
       ankigen build cards -o dist/deck.apkg
+
+    \b
+    Exit codes:
+      0    done
+      1    problems found, and nothing written: an invalid card set, an output that
+           is refused or cannot be written; plan: the import would lose something
+      2    a usage error: an unknown command or option, a bad argument
+      130  interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; nothing is half-written
     """
 
 
@@ -82,7 +93,7 @@ def main() -> None:
 @click.option(
     "--change-note-type",
     is_flag=True,
-    help="Build although the note type's fields or templates change: Anki then ignores "
+    help="Build although a note type's fields or templates change: Anki then ignores "
     "updates to the notes learners have unless they merge note types.",
 )
 @NO_CACHE
@@ -128,7 +139,8 @@ def check(cards_dir: Path, no_cache: bool) -> None:
 
         checked = run_check(cards_dir, cache=not no_cache)
     _warnings(checked.warnings)
-    click.echo(f"{cards_dir}: {_cards(len(checked.card_set.cards))} ok")
+    anki_cards = sum(len(r.ords) for r in checked.rendered.cards)
+    click.echo(f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok")
 
 
 @main.command()
@@ -144,7 +156,8 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
     """Write a static HTML page of every card in CARDS_DIR, front and back, as
     Anki will show it: open it in any browser, no network needed.
 
-    The directory is replaced whole on every run.
+    The directory is replaced whole on every run, if it holds nothing but what the
+    preview wrote; it must be outside CARDS_DIR.
 
     \b
     Example:
@@ -156,7 +169,7 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
 
         report = run_preview(cards_dir, output, cache=not no_cache)
     _warnings(report.warnings)
-    click.echo(f"wrote {report.index} ({_cards(len(report.card_set.cards))})")
+    click.echo(f"wrote {report.index} ({_notes(len(report.card_set.cards), report.anki_cards)})")
     click.echo(f"open {report.index.resolve().as_uri()}")
 
 
@@ -190,7 +203,8 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     checked against the one before).
 
     Exits 1 when the import would leave the collection unlike the YAML or lose
-    something of yours (removed notes, old subdecks, dropped tags, conflicts).
+    something of yours (removed notes, old notes of cards whose type changed, empty
+    cloze cards, old subdecks, dropped tags, conflicts).
 
     \b
     Example:
@@ -220,13 +234,25 @@ def plan(cards_dir: Path, collection: Path, no_cache: bool) -> None:
     is_flag=True,
     help="Merge a note type whose fields or templates changed (Anki then asks for a one-way sync).",
 )
+@click.option(
+    "--delete-retyped",
+    is_flag=True,
+    help="Delete the old note of a card whose type changed although it has been studied: "
+    "its reviews and schedule go with it (the new note starts afresh).",
+)
 @NO_CACHE
 def apply(
-    cards_dir: Path, collection: Path, prefer_yaml: bool, merge_note_types: bool, no_cache: bool
+    cards_dir: Path,
+    collection: Path,
+    prefer_yaml: bool,
+    merge_note_types: bool,
+    delete_retyped: bool,
+    no_cache: bool,
 ) -> None:
     """Import CARDS_DIR's package into an Anki collection, then do what the importer
     cannot: move cards to their category's current subdeck, delete the notes whose
-    cards were removed from the YAML, and keep the tags you added in Anki.
+    cards were removed from the YAML (and the old note of a card whose type changed,
+    and the empty cards of removed cloze numbers), and keep the tags you added in Anki.
 
     Refuses while Anki has the collection open. Makes a backup first, in Anki's
     own format, in the profile's backups/ folder (Anki's File > Switch Profile >
@@ -256,6 +282,7 @@ def apply(
             prefer_yaml=prefer_yaml,
             merge_notetypes=merge_note_types,
             progress=click.echo,
+            delete_retyped=delete_retyped,
         )
         if done.refused:
             for line in lines(done.plan):
@@ -273,7 +300,8 @@ def apply(
 @click.argument("directory", default="cards", type=click.Path(path_type=Path))
 def init(directory: Path) -> None:
     """Start a new card set in DIRECTORY (new or empty): deck.yaml with a deck id of its
-    own, a card file of samples and a README.
+    own, two card files of samples (basics.yaml, and kinds.yaml with a card of each
+    other kind), a README, the lock file and the JSON Schemas for editors.
 
     The deck id is the deck's identity in Anki: keep it for good, and never copy it
     into another card set.
@@ -289,7 +317,7 @@ def init(directory: Path) -> None:
         made = run_init(directory)
     names = ", ".join(str(path.relative_to(made.root)) for path in made.files)
     click.echo(f"created {directory} (deck id {made.deck_id}): {names}")
-    click.echo(f"next: edit the cards, then run `ankigen build {directory}`")
+    click.echo(f"next: edit the cards, then run `ankigen build {shlex.quote(str(directory))}`")
 
 
 @main.command()
@@ -316,10 +344,11 @@ def _summary(report: Report) -> None:
     deck = report.card_set.deck
     click.echo(deck.name)
     counts = report.counts()
-    width = max(len(name) for name, _ in counts)
-    for name, count in counts:
-        click.echo(f"  {name:<{width}}  {count:>5} card{'s' * (count != 1)}")
-    total = _cards(len(report.card_set.cards))
+    width = max(len(name) for name, _, _ in counts)
+    for name, notes, cards in counts:
+        click.echo(f"  {name:<{width}}  {_notes(notes, cards, 5)}")
+    notes, cards = len(report.card_set.cards), sum(report.anki_cards.values())
+    total = _count(cards, "card") if notes == cards else f"{_count(notes, 'note')} ({cards} cards)"
     if not report.lock_found:
         lock = report.card_set.root / LOCK_FILE
         click.echo(f"{total}, no lock file (first build?): every card gets this build's time")
@@ -350,7 +379,7 @@ def _summary(report: Report) -> None:
     if report.removed or report.removed_earlier:
         earlier = len(report.removed_earlier)
         if earlier:
-            click.echo(f"  the lock remembers {_cards(earlier)} removed by earlier builds")
+            click.echo(f"  the lock remembers {_count(earlier, 'card')} removed by earlier builds")
         click.echo(
             "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
         )
@@ -362,8 +391,15 @@ def _summary(report: Report) -> None:
     click.echo(f"wrote {report.output} ({_size(report.size)})")
 
 
-def _cards(count: int) -> str:
-    return f"{count} card{'s' * (count != 1)}"
+def _count(count: int, what: str, width: int = 0) -> str:
+    return f"{count:>{width}} {what}{'s' * (count != 1)}"
+
+
+def _notes(notes: int, cards: int, width: int = 0) -> str:
+    """How many notes, and how many cards Anki makes of them, where those differ."""
+    if notes == cards:
+        return _count(cards, "card", width)
+    return f"{_count(notes, 'note', width)}, {_count(cards, 'card')}"
 
 
 def _ids(ids: list[str], shown: int = 10) -> str:

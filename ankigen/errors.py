@@ -40,8 +40,16 @@ def in_order(problems: Iterable[Problem]) -> list[Problem]:
 
 
 class CardSetError(Exception):
-    """The card set is invalid; carries every problem found, not just the first."""
+    """The card set is invalid; carries every problem found, not just the first, and the
+    warnings found on the way, so that they are reported together."""
 
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = in_order(problems)
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        errors, warnings = split(problems)
+        self.problems = in_order(errors)
+        said = {(p.path, p.line, p.message) for p in self.problems}
+        self.warnings = in_order(w for w in warnings if (w.path, w.line, w.message) not in said)
         super().__init__("\n".join(map(str, self.problems)))
+
+    def everything(self) -> list[Problem]:
+        """Errors and warnings, by file and line."""
+        return in_order([*self.problems, *self.warnings])

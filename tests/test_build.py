@@ -17,7 +17,7 @@ def test_report_tracks_new_changed_and_removed(write_cards, tmp_path: Path) -> N
     root = write_cards()
     first = build(root, tmp_path / "a.apkg", now=T0)
     assert (first.new, first.changed, first.removed) == (["alpha", "beta", "gamma"], [], [])
-    assert first.counts() == [("Theory", 2), ("Code", 1)]
+    assert first.counts() == [("Theory", 2, 2), ("Code", 1, 1)]
     assert first.size == (tmp_path / "a.apkg").stat().st_size
 
     write_cards(theory=THEORY.replace("The second letter.", "Edited."), code=None)

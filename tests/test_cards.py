@@ -88,9 +88,17 @@ def test_corrected_cards_carry_the_corrected_tag(card_set) -> None:
         assert corrected == bool(rendered.card.correction.strip()), rendered.card.id
 
 
+def _back(card) -> str:
+    """What a card asks the learner to know: a cloze card's text and extra, else its answer
+    (and a type-in card's extra)."""
+    if card.kind == "cloze":
+        return f"{card.text}\n{card.extra}"
+    return f"{card.answer}\n{card.extra}"
+
+
 def test_answers_are_short_enough_to_say_in_a_minute(card_set) -> None:
     for card in card_set.cards:
-        assert len(card.answer.split()) < MAX_ANSWER_WORDS, card.id
+        assert len(_back(card).split()) < MAX_ANSWER_WORDS, card.id
         assert len(card.correction.split()) <= MAX_CORRECTION_WORDS, card.id
 
 
@@ -100,9 +108,21 @@ def test_every_card_is_levelled_and_tagged(card_set) -> None:
         assert all(re.fullmatch(r"[a-z0-9-]+", tag) for tag in card.tags), card.id
 
 
+def test_each_drill_shares_its_first_tag_with_exactly_one_interview_card(card_set) -> None:
+    """A drill's first tag is its link: one search finds the drill and the card it supports."""
+    drills = [c for c in card_set.cards if c.category == "drills"]
+    assert len(drills) >= 8
+    for drill in drills:
+        assert drill.kind == "cloze", drill.id
+        linked = [
+            c.id for c in card_set.cards if c.category != "drills" and drill.tags[0] in c.tags
+        ]
+        assert len(linked) == 1, (drill.id, linked)
+
+
 def test_math_uses_anki_delimiters_only(card_set) -> None:
     for card in card_set.cards:
-        for text in (card.question, card.answer, card.correction):
+        for text in (card.question, card.answer, card.text, card.extra, card.correction):
             assert text.count(r"\(") == text.count(r"\)"), card.id
             assert text.count(r"\[") == text.count(r"\]"), card.id
             assert not re.search(r"\$[^$\s][^$]*\$", text), (
@@ -118,7 +138,7 @@ def test_reading_links_are_https(card_set) -> None:
 def _figures(card_set) -> list[Path]:
     found = []
     for card in card_set.cards:
-        for text in (card.question, card.answer):
+        for text in (card.question, card.answer, card.text, card.extra):
             found += [SHIPPED_CARDS / src for src in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text)]
     return found
 

@@ -232,3 +232,96 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ankigen", "--help"], capture_output=True, check=True)
     assert time.perf_counter() - start < 2.0  # generous: CI machines vary; the benchmark is exact
+
+
+def test_warnings_are_reported_with_the_errors(write_cards, tmp_path, monkeypatch) -> None:
+    """Every problem at once: a build that fails names the warnings found too."""
+    write_cards(
+        theory="category: theory\ncards:\n  - id: a\n    question: Is $x^2$ even?\n"
+        "    answer: A\n  - id: b\n    question: Q\n    anwser: A\n",
+        code="category: code\ncards: []\n",
+    )
+    monkeypatch.chdir(tmp_path)
+    math = "'$x^2$' looks like math, but Anki reads only \\( … \\) and \\[ … \\]: write \\(x^2\\)"
+    for command in (["check"], ["build", "-o", "out.apkg"], ["preview"]):
+        code, out, err = run(*command)
+        assert (code, out) == (1, ""), command
+        assert err == (
+            "cards/deck.yaml:6: warning: category 'code' has no cards: Anki would show an empty "
+            "subdeck\n"
+            f"cards/theory.yaml:4: warning: {math}\n"
+            "cards/theory.yaml:6: card 'b' has no answer\n"
+            "cards/theory.yaml:8: unknown key 'anwser' in card 'b' (did you mean 'answer'?); "
+            "a basic card takes id, type, question, answer, correction, sources, tags, level, reading, previous_ids\n"
+            "2 problems and 2 warnings found; nothing written.\n"
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["cards"]
+
+
+def test_a_refused_build_reports_the_warnings_too(write_cards, tmp_path, monkeypatch) -> None:
+    write_cards(code="category: code\ncards: []\n")
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("build", "-o", "collection.apkg")
+    assert (code, err) == (
+        1,
+        "cards/deck.yaml:6: warning: category 'code' has no cards: Anki would show an empty "
+        "subdeck\n"
+        "collection.apkg: Anki imports a file named 'collection.apkg' as a backup of a whole "
+        "collection and offers to replace the user's collection with it: choose another name\n"
+        "1 problem and 1 warning found; nothing written.\n",
+    )
+
+
+def test_notes_and_cards_are_counted_apart(write_cards, tmp_path: Path, monkeypatch) -> None:
+    """A cloze or reversed note makes more than one card in Anki: both counts are shown
+    wherever they differ."""
+    from .conftest import KINDS
+
+    root = write_cards(kinds=KINDS)
+    monkeypatch.chdir(tmp_path)
+    code, out, _ = run("build", "-o", "d.apkg")
+    assert code == 0
+    assert out.splitlines()[:3] == [
+        "Test Deck",
+        "  Theory      2 cards",
+        "  Code        5 notes, 8 cards",
+    ]
+    code, out, _ = run("build", "-o", "d.apkg")
+    assert "\n7 notes (10 cards): 0 new, 0 changed, 0 removed\n" in out
+    assert run("check")[1] == "cards: 7 notes, 10 cards ok\n"
+    assert run("preview")[1].startswith("wrote dist/preview/index.html (7 notes, 10 cards)\n")
+    write_cards(
+        kinds=None,
+        code=None,
+        theory=THEORY.replace("  - id: beta", "  - id: beta\n    type: reversed"),
+    )
+    assert run("check", str(root))[1] == f"{root}: 2 notes, 3 cards ok\n"
+    write_cards(
+        theory="category: theory\ncards:\n  - {id: a, type: reversed, question: Q, answer: A}\n",
+        code=None,
+    )
+    assert run("check", str(root))[1] == f"{root}: 1 note, 2 cards ok\n"
+
+
+def test_from_inside_the_card_set_the_error_says_what_to_pass(write_cards, monkeypatch) -> None:
+    monkeypatch.chdir(write_cards())
+    code, out, err = run("build", ".")
+    assert (code, out, err) == (
+        1,
+        "",
+        "dist/test-deck.apkg: is inside the card set: ankigen never writes the package among "
+        "the cards (pass -o with a path outside it, such as -o ../dist/test-deck.apkg)\n"
+        "1 problem found; nothing written.\n",
+    )
+    code, out, _ = run("build", ".", "-o", "../dist/test-deck.apkg")  # as it says
+    assert code == 0 and "wrote ../dist/test-deck.apkg" in out
+
+
+def test_help_gives_the_exit_codes() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    codes = out[out.index("Exit codes:") :].splitlines()[1:6]
+    assert [line.split()[0] for line in codes if line.strip()[:1].isdigit()] == [
+        "0", "1", "2", "130",
+    ]  # fmt: skip
+    assert "143 by SIGTERM" in out

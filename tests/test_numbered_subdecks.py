@@ -45,7 +45,7 @@ def test_the_summary_and_the_lock_use_the_numbered_names(write_cards, tmp_path) 
     build(root, tmp_path / "a.apkg", now=1_700_000_000)
     write_cards(deck=NUMBERED)
     report = build(root, tmp_path / "a.apkg", now=1_700_000_010)
-    assert report.counts() == [("01 Theory", 2), ("02 Code", 1)]
+    assert report.counts() == [("01 Theory", 2, 2), ("02 Code", 1, 1)]
     lock, _ = read_lock(root / "ankigen.lock")
     assert lock.categories == {"theory": "01 Theory", "code": "02 Code"}
     # Turning it on renames every subdeck, and Anki keeps the cards it has where they are.

@@ -3,8 +3,9 @@ cannot, so that afterwards the collection matches the YAML and nothing of the
 learner's is lost. It carries out the plan made on a copy, after a backup.
 
 Every step goes through Anki's own operations (the importer, Change Deck, Delete
-Notes, Delete Deck), each one transaction, so a process killed between them leaves a
-collection Anki opens as it is, and running ``apply`` again finishes the job."""
+Notes, Empty Cards, Delete Deck), each one transaction, so a process killed between
+them leaves a collection Anki opens as it is, and running ``apply`` again finishes
+the job."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE
-from .plan import Plan, learners_tags, plan_checked
+from .changes import learners_tags
+from .plan import Plan, plan_checked
 from .target import (
     IN_USE,
     Target,
@@ -55,9 +57,12 @@ def apply(
     prefer_yaml: bool = False,
     merge_notetypes: bool = False,
     progress: Callable[[str], None] = lambda line: None,
+    delete_retyped: bool = False,
 ) -> Applied:
     """Apply the card set at ``root`` to ``collection``; ``progress`` hears of each step
-    as it is done (first the backup's path)."""
+    as it is done (first the backup's path). The old note of a card whose type changed
+    is deleted only with ``delete_retyped`` once it has been studied: the new note
+    starts without that history."""
     require_anki()
     target = locate(collection)
     if target.kind != "collection":
@@ -71,7 +76,7 @@ def apply(
         scratch = Path(tmp)
         (scratch / "plan").mkdir()
         result = plan_checked(checked, target, scratch / "plan", now, merge_notetypes)
-        refused = _refusals(checked, result, target, prefer_yaml, merge_notetypes)
+        refused = _refusals(checked, result, target, prefer_yaml, merge_notetypes, delete_retyped)
         if refused:
             return Applied(result, refused=refused)
         if not _work(result):
@@ -86,12 +91,18 @@ def apply(
             progress("imported the package with Anki's importer")
             _move(col, result)
             _delete(col, result)
+            _remove_empty_cards(col, result)
             done.removed_decks = _remove_emptied_decks(col, result)
         return done
 
 
 def _refusals(
-    checked: Checked, result: Plan, target: Target, prefer_yaml: bool, merge_notetypes: bool
+    checked: Checked,
+    result: Plan,
+    target: Target,
+    prefer_yaml: bool,
+    merge_notetypes: bool,
+    delete_retyped: bool,
 ) -> list[Problem]:
     problems = []
     if checked.lock.to_json() != result.lock.to_json():
@@ -116,6 +127,18 @@ def _refusals(
             "one-way sync)"
         )
         problems.append(Problem(target.path, None, message))
+    studied = result.studied_retyped
+    if studied and not delete_retyped:
+        many = len(studied) != 1
+        message = (
+            f"{len(studied)} card{'s' * many} changed type ({', '.join(studied)}): "
+            f"{'each' if many else 'it'} is a new note now, which starts without review "
+            "history, and apply would delete the "
+            f"old note{'s' * many} with {'their' if many else 'its'} reviews and schedule: "
+            "pass --delete-retyped to go ahead, or import the package with Anki's "
+            "File → Import to keep both"
+        )
+        problems.append(Problem(target.path, None, message))
     if not problems and in_use(target.path):
         problems.append(Problem(target.path, None, IN_USE))
     return problems
@@ -126,7 +149,7 @@ def _work(result: Plan) -> bool:
     its modification time alone when it does not), notes the importer skips are to be
     updated, cards move, or notes go."""
     changed = result.after.modified != result.before.modified
-    return changed or bool(result.stale or result.moves or result.deletions)
+    return changed or bool(result.stale or result.moves or result.deletions or result.empty)
 
 
 def _import(
@@ -139,11 +162,12 @@ def _import(
 ) -> None:
     """The same package, except that an updated note keeps the tags the learner added
     (the importer replaces a note's tags with the package's, and keeps the package's
-    time), and that a note changed in Anki after its version was built is stamped just
-    newer than that change, so that the importer takes it."""
+    time), and so does the new note of a card whose type changed, from its old note;
+    and that a note changed in Anki after its version was built is stamped just newer
+    than that change, so that the importer takes it."""
     deck = checked.card_set.deck
     updated = {c.name for c in result.changes if c.kind in ("updated", "conflict", "skipped")}
-    keep: dict[str, list[str]] = {}
+    keep: dict[str, list[str]] = dict(result.retyped_tags)
     for card in checked.card_set.cards:
         before = result.before.notes.get(guid(deck, card.first_id, card.kind))
         if card.id in updated and before is not None:
@@ -172,9 +196,18 @@ def _delete(col: Collection, result: Plan) -> None:
         col.remove_notes(result.deletions)
 
 
+def _remove_empty_cards(col: Collection, result: Plan) -> None:
+    """Tools → Empty Cards, for the cards of removed cloze numbers only, and only those
+    that Anki too finds empty now."""
+    if result.empty:
+        found = {cid for note in col.get_empty_cards().notes for cid in note.card_ids}
+        col.remove_cards_and_orphaned_notes([cid for cid in result.empty if cid in found])
+
+
 def _remove_emptied_decks(col: Collection, result: Plan) -> list[str]:
     """The old subdecks that apply emptied, once nothing is left in them."""
     moved = {card_id for card_ids in result.moves.values() for card_id in card_ids}
+    moved |= set(result.empty)
     old = {c.deck for n in result.after.notes.values() for c in n.cards if c.id in moved}
     old |= {
         c.deck for n in result.before.notes.values() if n.id in result.deletions for c in n.cards

@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import re
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -24,11 +23,11 @@ from ..build import Checked, check, package
 from ..errors import CardSetError, Problem
 from ..package.apkg import guid
 from ..package.lock import Lock
-from ..package.notetype import stable_id
-from ..package.stamps import fields_digest
-from ..render import FIELDS, RenderedCard
-from ..source.model import Card, CardSet
-from .snapshot import NoteState, Snapshot, nfc, snapshot
+from ..package.notetype import note_type_id
+from ..source.format import KINDS
+from ..source.model import Card
+from .changes import Change, card_changes, empty_cards, empty_change, gone_notes
+from .snapshot import CardState, Snapshot, snapshot
 from .target import (
     Target,
     anki_errors,
@@ -39,7 +38,6 @@ from .target import (
     require_anki,
     schema_version,
 )
-from .worddiff import word_diff
 
 if TYPE_CHECKING:
     from anki.collection import Collection
@@ -49,19 +47,12 @@ NEWEST_SCHEMA = 18  # rslib/src/storage/upgrades/mod.rs: SCHEMA_MAX_VERSION
 # The kinds of change. Each card is one of new, updated, unchanged, edited (in Anki,
 # kept), conflict (edited in Anki, replaced by the update), skipped (the importer
 # leaves an older version) or refused (note type changed); it may also be "tags"
-# (learner's tags dropped) and "subdeck" (left in an old one). "removed" and "media"
-# are about notes and files the YAML no longer has, or that Anki renames.
-# What makes ``plan`` exit 1: after the import, the collection would not match the
-# YAML, or something of the learner's would be lost.
-SURPRISES = ("conflict", "skipped", "refused", "tags", "subdeck", "removed")
-
-
-@dataclass(frozen=True)
-class Change:
-    kind: str
-    name: str  # a card id, or a media file name
-    where: str = ""  # the card's path:line
-    detail: tuple[str, ...] = ()
+# (learner's tags dropped), "subdeck" (left in an old one), "retyped" (its old note,
+# of the kind it had, is left) and "empty" (cards of removed cloze numbers are left).
+# "removed" and "media" are about notes and files the YAML no longer has, or that
+# Anki renames. What makes ``plan`` exit 1: after the import, the collection would not
+# match the YAML, or something of the learner's would be lost.
+SURPRISES = ("conflict", "skipped", "refused", "tags", "subdeck", "removed", "retyped", "empty")
 
 
 @dataclass
@@ -79,6 +70,9 @@ class Plan:
     full_sync: bool = False  # the import changes the schema stamp
     moves: dict[str, list[int]] = field(default_factory=dict)  # subdeck -> Anki card ids
     deletions: list[int] = field(default_factory=list)  # Anki note ids
+    studied_retyped: list[str] = field(default_factory=list)  # cards whose old note has reviews
+    retyped_tags: dict[str, list[str]] = field(default_factory=dict)  # the learner's, old note
+    empty: list[int] = field(default_factory=list)  # Anki card ids, of removed cloze numbers
     stale: dict[str, int] = field(default_factory=dict)  # card id -> time: skipped notes
     subdecks: set[str] = field(default_factory=set)  # the deck's current decks, by name
 
@@ -99,22 +93,6 @@ def plan(root: Path, collection: Path, now: int | None = None, cache: bool = Tru
         return plan_checked(checked, target, Path(tmp), now)
 
 
-def _only_basic_cards(card_set: CardSet) -> None:
-    """Plan and apply read a collection through the basic note type alone, so far."""
-    problems = [
-        Problem(
-            card.path,
-            card.lines.get("type", card.line),
-            f"card '{card.id}' is a {card.kind} card: `ankigen plan` and `apply` know basic "
-            "cards only, so far; import the package with Anki's File → Import instead",
-        )
-        for card in card_set.cards
-        if card.kind != "basic"
-    ]
-    if problems:
-        raise CardSetError(problems)
-
-
 def plan_checked(
     checked: Checked,
     target: Target,
@@ -126,7 +104,6 @@ def plan_checked(
 
     card_set = checked.card_set
     deck = card_set.deck
-    _only_basic_cards(card_set)
     package_path = scratch / f"{deck.id}.apkg"
     # A changed note type is announced here rather than refused as by build.
     _, lock = package(checked, package_path, now, change_note_type=True)
@@ -141,13 +118,21 @@ def plan_checked(
         raise CardSetError([Problem(target.path, None, message)])
 
     guids = {c.id: guid(deck, c.first_id, c.kind) for c in card_set.cards}
-    notetype_id = stable_id(deck.id, "notetype")
+    notetypes = {note_type_id(deck, kind): kind for kind in KINDS}
+    rendered = {r.card.id: r for r in checked.rendered.cards}
     col = Collection(str(copy))
     try:
-        before = snapshot(col, notetype_id, guids.values())
+        before = snapshot(col, notetypes, guids.values())
         log = import_package(col, package_path, merge_notetypes)
-        after = snapshot(col, notetype_id, guids.values())
+        after = snapshot(col, notetypes, guids.values())
         media = _renamed_media(col, checked)
+        empty = {
+            card.id: cards
+            for card in card_set.cards
+            if (cards := empty_cards(card, rendered[card.id], after.notes.get(guids[card.id])))
+        }
+        if empty:  # as Anki's Tools -> Empty Cards finds them
+            _confirm_empty(col, empty)
     finally:
         col.close()
 
@@ -156,154 +141,46 @@ def plan_checked(
     )
     result.before, result.after, result.lock = before, after, lock
     result.full_sync = after.schema != before.schema
-    refused = {
-        n.fields[FIELDS.index("ID")] for n in log.conflicting if len(n.fields) == len(FIELDS)
-    }
-    rendered = {r.card.id: r for r in checked.rendered.cards}
+    # The ID field is the last of every kind's note type.
+    refused = {n.fields[-1] for n in log.conflicting if n.fields}
     roots = {deck.name, checked.lock.deck} - {""}
     result.subdecks = {deck.name} | {f"{deck.name}::{deck.subdeck(c)}" for c in deck.categories}
     for card in card_set.cards:
-        known = _versions(card, lock, checked.lock)
-        result.changes += _card_changes(
+        result.changes += card_changes(
             card,
             rendered[card.id],
             before.notes.get(guids[card.id]),
             after.notes.get(guids[card.id]),
-            known,
+            _versions(card, lock, checked.lock),
             card.id in refused,
             f"{deck.name}::{deck.subdeck(card_set.category(card.category))}",
             roots,
             deck.tag_root,
-            result,
+            result.moves,
+            result.stale,
         )
     tombstones = {**checked.lock.removed, **lock.removed}
     known = {guid(deck, s.first or card_id, s.kind): s.removed for card_id, s in tombstones.items()}
-    removed = _removed(before, set(guids.values()), known, lambda card_id: guid(deck, card_id))
-    result.deletions = [note.id for note in removed]
-    for n in removed:
-        when = f"on {known[n.guid]}, " if known.get(n.guid) else ""
-        search = f'{when}Browser search: "ID:{n.card_id}"'
-        result.changes.append(Change("removed", n.card_id, "", (search,)))
+    gone = gone_notes(before, deck, card_set.cards, known)
+    result.changes += gone.changes
+    result.deletions = [note.id for note in gone.notes]
+    result.studied_retyped, result.retyped_tags = gone.studied, gone.tags
+    by_id = {card.id: card for card in card_set.cards}
+    for card_id, cards in empty.items():
+        if cards:
+            result.changes.append(empty_change(by_id[card_id], cards))
+            result.empty += [c.id for c in cards]
     result.changes += media
-    result.remarks += _remarks(result, before, after, notetype_id, target, held, checked, lock)
+    result.remarks += _remarks(result, before, after, set(notetypes), target, held, checked, lock)
     return result
 
 
-def _card_changes(
-    card: Card,
-    rendered: RenderedCard,
-    before: NoteState | None,
-    after: NoteState | None,
-    known: list[tuple[int, str]],
-    refused: bool,
-    subdeck: str,
-    roots: set[str],
-    tag_root: str,
-    result: Plan,
-) -> list[Change]:
-    """What the import does to one card's note. The versions ankigen wrote (``known``:
-    each time and fields digest from the locks) tell an edit made in Anki: the note's
-    fields are none of them, and its time is later than one of them. Whether the YAML
-    changed since is told by time: an edit newer than the YAML's version keeps it out
-    (the importer skips the note), an older one is overwritten by it."""
-    where = f"{card.path}:{card.lines.get('id', card.line)}"
-    ours = _ours(tag_root)
-    wanted = {name: nfc(value) for name, value in zip(FIELDS, rendered.fields, strict=True)}
-    changes = []
-    if refused:
-        changes.append(Change("refused", card.id, where))
-    elif before is None or after is None:
-        changes.append(Change("new", card.id, where, (f"into '{subdeck}'",)))
-        return changes
-    else:
-        updated = after.fields != before.fields or after.tags != before.tags
-        digest = fields_digest(before.fields.get(name, "") for name in FIELDS)
-        edited = digest not in {d for _, d in known} and any(m < before.mtime for m, _ in known)
-        diff = ("YAML -> your edit:", *_field_diffs(wanted, before.fields))
-        same_tags = {t for t in before.tags if ours(t)} == set(rendered.tags)
-        if edited and updated:
-            # Edited in Anki, then the YAML changed: the update replaces the edit.
-            changes.append(Change("conflict", card.id, where, diff))
-        elif edited:
-            changes.append(Change("edited", card.id, where, diff))
-        elif updated:
-            what = _what_changed(before, after, ours)
-            changes.append(Change("updated", card.id, where, (what,)))
-        elif before.fields == wanted and same_tags:
-            changes.append(Change("unchanged", card.id, where))
-        else:
-            # An older version, changed in Anki (its tags, say) after this one was built.
-            changes.append(Change("skipped", card.id, where))
-            result.stale[card.id] = before.mtime
-        dropped = [t for t in learners_tags(before.tags, tag_root) if t not in after.tags]
-        if dropped:
-            changes.append(Change("tags", card.id, where, (" ".join(dropped),)))
-
-    note = after or before
-    for c in note.cards:
-        if c.deck.casefold() != subdeck.casefold() and _in_tree(c.deck, roots):
-            detail = f"in '{c.deck}', belongs in '{subdeck}'"
-            if c.filtered:
-                detail += " (now in a filtered deck: apply moves it once it is back)"
-            else:
-                result.moves.setdefault(subdeck, []).append(c.id)
-            changes.append(Change("subdeck", card.id, where, (detail,)))
-    return changes
-
-
-def _ours(tag_root: str) -> Callable[[str], bool]:
-    """ankigen's own tags, except the day a note last changed, which only the lock
-    decides (a note imported before that tag existed has none)."""
-    prefix, changed = f"{tag_root}::".casefold(), f"{tag_root}::changed::".casefold()
-    return lambda tag: tag.casefold().startswith(prefix) and not tag.casefold().startswith(changed)
-
-
-def _in_tree(deck: str, roots: set[str]) -> bool:
-    name = deck.casefold()
-    return any(name == r.casefold() or name.startswith(r.casefold() + "::") for r in roots)
-
-
-def _field_diffs(yaml: dict[str, str], anki: dict[str, str]) -> list[str]:
-    return [
-        f"{name}: {word_diff(yaml.get(name, ''), anki.get(name, ''))}"
-        for name in FIELDS
-        if yaml.get(name, "") != anki.get(name, "")
-    ]
-
-
-def _what_changed(before: NoteState, after: NoteState, ours: Callable[[str], bool]) -> str:
-    """The fields and ankigen's tags an update changes (the learner's tags it drops are
-    a group of their own)."""
-    parts = [name for name in FIELDS if before.fields.get(name) != after.fields.get(name)]
-    added = [t for t in after.tags if t not in before.tags and ours(t)]
-    removed = [t for t in before.tags if t not in after.tags and ours(t)]
-    tags = " ".join([*(f"+{t}" for t in added), *(f"-{t}" for t in removed)])
-    return ", ".join(parts + ([f"tags {tags}"] if tags else [])) or "the day it last changed"
-
-
-def learners_tags(tags: tuple[str, ...], tag_root: str) -> list[str]:
-    """The tags a learner added: every one not under the deck's root tag."""
-    prefix = f"{tag_root}::".casefold()
-    return [t for t in tags if not t.casefold().startswith(prefix)]
-
-
-def _removed(
-    before: Snapshot,
-    current: set[str],
-    tombstones: dict[str, str],
-    guid_of: Callable[[str], str],
-) -> list[NoteState]:
-    """Notes of this deck's note types that ankigen made for cards the YAML no longer
-    has: their GUID is the one of their ID field, or of a card the lock remembers as
-    removed. Never a note of anyone else."""
-    removed = [
-        note
-        for note in before.notes.values()
-        if note.notetype in before.notetypes
-        and note.guid not in current
-        and (note.guid in tombstones or (note.card_id and note.guid == guid_of(note.card_id)))
-    ]
-    return sorted(removed, key=lambda n: n.card_id)
+def _confirm_empty(col: Collection, empty: dict[str, list[CardState]]) -> None:
+    """Keep only the cards Anki itself finds empty: a note the import left alone (an
+    edit in Anki kept, say) still has the numbers its text had."""
+    found = {cid for note in col.get_empty_cards().notes for cid in note.card_ids}
+    for card_id, cards in empty.items():
+        empty[card_id] = [c for c in cards if c.id in found]
 
 
 def _versions(card: Card, lock: Lock, last: Lock) -> list[tuple[int, str]]:
@@ -337,7 +214,7 @@ def _remarks(
     result: Plan,
     before: Snapshot,
     after: Snapshot,
-    notetype_id: int,
+    notetype_ids: set[int],
     target: Target,
     held: bool,
     checked: Checked,
@@ -351,14 +228,10 @@ def _remarks(
             "the card set changed since the last build: this is the plan for the "
             "package `ankigen build` would write now"
         )
-    copies = sorted(
-        name
-        for nid, name in after.notetypes.items()
-        if nid not in before.notetypes and nid != notetype_id
-    )
+    copies = sorted(name for nid, name in after.notetypes.items() if nid not in notetype_ids)
     if copies:
         remarks.append(
-            f"the note type's fields or templates changed: Anki keeps the old one for the "
+            f"a note type's fields or templates changed: Anki keeps the old one for the "
             f"notes you have and adds a copy ({', '.join(copies)}) for new ones. "
             "`ankigen apply --merge-note-types` merges them (Anki then asks for a one-way sync)"
         )

@@ -3,7 +3,8 @@ change, each card on its own line with its path:line, and one line of counts."""
 
 from __future__ import annotations
 
-from .plan import Change, Plan
+from .changes import Change
+from .plan import Plan
 
 UNCHANGED_SHOWN = 20  # unchanged cards are listed by id up to this many
 
@@ -41,12 +42,22 @@ HEADINGS = {
         "removed from the YAML, still in the collection (apply deletes it)",
         "removed from the YAML: deleted",
     ),
+    "retyped": (
+        "changed type: a new note, and the old one is still in the collection (apply "
+        "deletes it, and one that has been studied only with --delete-retyped)",
+        "changed type: a new note, and the old one deleted",
+    ),
+    "empty": (
+        "cloze numbers removed: their cards are left empty (apply deletes them, as "
+        "Tools → Empty Cards does)",
+        "cloze numbers removed: their empty cards deleted",
+    ),
     "media": ("media Anki renames", "media Anki renamed"),
     "unchanged": ("unchanged", "unchanged"),
 }
 ORDER = (
     "new", "updated", "edited", "conflict", "skipped", "refused", "tags", "subdeck", "removed",
-    "media",
+    "retyped", "empty", "media",
 )  # fmt: skip
 
 
@@ -85,5 +96,6 @@ def counts(plan: Plan) -> str:
         f"{plan.cards} cards: {n('new')} new, {n('updated')} updated, "
         f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('conflict')} in conflict, "
         f"{n('skipped')} skipped, {n('refused')} refused; {n('tags')} with tags dropped, "
-        f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('media')} media renamed"
+        f"{n('subdeck')} in an old subdeck, {n('removed')} removed, {n('retyped')} changed "
+        f"type, {n('empty')} with empty cards, {n('media')} media renamed"
     )

@@ -1,6 +1,6 @@
-"""What a collection holds of one deck: its notes (fields, tags, time), their cards'
-decks, and the deck's note types. Read before and after an import, the difference
-is what the import did."""
+"""What a collection holds of one deck: its notes of every kind (fields, tags, time),
+their cards (deck, number, reviews), and the deck's note types. Read before and after
+an import, the difference is what the import did."""
 
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ class CardState:
     id: int
     deck: str  # its home deck: for a card in a filtered deck, the deck it returns to
     filtered: bool
+    ord: int = 0  # its template (a cloze card: its number - 1)
+    reps: int = 0  # how often it was reviewed
+    new: bool = True  # never studied nor scheduled (Anki's card type "new")
 
 
 @dataclass(frozen=True)
@@ -30,7 +33,12 @@ class NoteState:
     mtime: int
     fields: dict[str, str]  # by field name, NFC as Anki stores them
     tags: tuple[str, ...]
-    cards: tuple[CardState, ...] = ()
+    cards: tuple[CardState, ...] = ()  # by number
+    kind: str = ""  # the kind of card its note type is for; "" if not one of the deck's
+
+    @property
+    def studied(self) -> bool:
+        return any(c.reps or not c.new for c in self.cards)
 
     @property
     def card_id(self) -> str:
@@ -41,6 +49,7 @@ class NoteState:
 class Snapshot:
     notes: dict[str, NoteState] = field(default_factory=dict)  # by GUID
     notetypes: dict[int, str] = field(default_factory=dict)  # this deck's, id -> name
+    kinds: dict[int, str] = field(default_factory=dict)  # this deck's, id -> kind of card
     decks: dict[int, str] = field(default_factory=dict)  # every deck, id -> name
     modified: int = 0  # the collection's modification time (ms)
     schema: int = 0  # the schema stamp: a change forces a one-way sync
@@ -51,10 +60,10 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def snapshot(col: Collection, notetype_id: int, guids: Iterable[str]) -> Snapshot:
-    """The notes with one of ``guids``, and every note of the deck's note types: the
-    note type with ``notetype_id`` and the copies Anki's importer made of it (they
-    keep its id as ``originalId``)."""
+def snapshot(col: Collection, notetypes: dict[int, str], guids: Iterable[str]) -> Snapshot:
+    """The notes with one of ``guids``, and every note of the deck's note types: one
+    per kind (``notetypes``: id -> kind) and the copies Anki's importer made of them
+    (they keep its id as ``originalId``)."""
     snap = Snapshot(
         decks={d.id: d.name for d in col.decks.all_names_and_ids()},
         modified=col.db.scalar("select mod from col"),
@@ -64,8 +73,9 @@ def snapshot(col: Collection, notetype_id: int, guids: Iterable[str]) -> Snapsho
     for entry in col.models.all_names_and_ids():
         model = col.models.get(entry.id)
         field_names[entry.id] = [f["name"] for f in model["flds"]]
-        if notetype_id in (entry.id, model.get("originalId")):
-            snap.notetypes[entry.id] = entry.name
+        kind = notetypes.get(entry.id) or notetypes.get(model.get("originalId") or 0)
+        if kind:
+            snap.notetypes[entry.id], snap.kinds[entry.id] = entry.name, kind
 
     columns = "select id, guid, mid, mod, flds, tags from notes where "
     rows = []
@@ -82,14 +92,17 @@ def snapshot(col: Collection, notetype_id: int, guids: Iterable[str]) -> Snapsho
     for start in range(0, len(note_ids), 500):
         chunk = note_ids[start : start + 500]
         marks = ",".join("?" * len(chunk))
-        query = f"select id, nid, did, odid from cards where nid in ({marks}) order by ord"
-        for cid, nid, did, odid in col.db.all(query, *chunk):
-            cards.setdefault(nid, []).append(
-                CardState(cid, snap.decks.get(odid or did, ""), odid != 0)
-            )
+        query = (
+            "select id, nid, did, odid, ord, reps, type from cards "
+            f"where nid in ({marks}) order by ord"
+        )
+        for cid, nid, did, odid, ord_, reps, kind in col.db.all(query, *chunk):
+            deck = snap.decks.get(odid or did, "")
+            cards.setdefault(nid, []).append(CardState(cid, deck, odid != 0, ord_, reps, kind == 0))
     for nid, guid, mid, mtime, flds, tags in rows:
         values = dict(zip(field_names.get(mid, []), flds.split("\x1f"), strict=False))
         snap.notes[guid] = NoteState(
-            nid, guid, mid, mtime, values, tuple(tags.split()), tuple(cards.get(nid, ()))
-        )
+            nid, guid, mid, mtime, values, tuple(tags.split()), tuple(cards.get(nid, ())),
+            snap.kinds.get(mid, ""),
+        )  # fmt: skip
     return snap

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 COLLECTION = "collection.anki2"
 IN_USE = "the collection is open in Anki (or another program): close Anki and try again"
+MERGE_NOTETYPES = "mergeNotetypes"  # the config key of the import dialog's preset (rslib BoolKey)
 # Anki's backend opens a collection with SQLite's exclusive locking mode
 # (rslib/src/storage/sqlite.rs), so whoever has it open keeps a lock on SQLite's
 # shared-lock bytes until it closes it. These are SQLite's own offsets (os_unix.c).
@@ -166,14 +167,23 @@ def schema_version(copy: Path, original: Path) -> int:
 
 def import_package(col: Collection, package: Path, merge_notetypes: bool = False) -> NoteLog:
     """Anki's own importer with the options Anki's import dialog starts with: the
-    presets the backend keeps in the collection (ts/routes/import-anki-package)."""
+    presets the backend keeps in the collection (ts/routes/import-anki-package).
+
+    The importer stores the options it is given as the next presets (rslib,
+    import_apkg), so merging note types, asked for this once, is put back to the
+    learner's choice: otherwise every later import would merge, and change the note
+    types each time."""
     from anki.collection import ImportAnkiPackageRequest
 
     options = col._backend.get_import_anki_package_presets()
+    preset = options.merge_notetypes
     if merge_notetypes:
         options.merge_notetypes = True
     request = ImportAnkiPackageRequest(package_path=str(package), options=options)
-    return col.import_anki_package(request).log
+    log = col.import_anki_package(request).log
+    if options.merge_notetypes != preset:
+        col.set_config(MERGE_NOTETYPES, preset)
+    return log
 
 
 @contextmanager

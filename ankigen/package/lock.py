@@ -9,7 +9,7 @@ records the deck id, since every GUID derives from it.
 It remembers what Anki's importer forgets: the times each card had before (so that
 ``plan`` can tell a note edited in Anki from one an older build wrote), the cards
 removed and when (so that their notes are found in a collection that skipped
-releases), and the note type's fields and templates (a build that changes them is
+releases), and each note type's fields and templates (a build that changes them is
 refused unless asked for, since Anki then ignores the updates).
 
 The file is versioned JSON. To add something: a field on ``Lock`` (with a default),
@@ -55,9 +55,12 @@ class Lock:
     deck_id: str = ""  # the deck id every GUID derives from ("" from a version-1 lock)
     removed: dict[str, Stamp] = field(default_factory=dict)  # removed card id -> last stamp
     schema: dict[str, list[list[Any]]] = field(default_factory=dict)  # fields, templates
-    # The note types of the other kinds. Like a card's kind and cloze numbers, written
-    # only when there are any, so a lock without them reads as before they existed.
+    # The note types of the other kinds, and their fields and templates (kept for a kind
+    # no longer in the YAML: learners still have its note type). Like a card's kind and
+    # cloze numbers, written only when there are any, so a lock without them reads as
+    # before they existed.
     notetypes: dict[str, Stamp] = field(default_factory=dict)
+    schemas: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
 
     def to_json(self) -> str:
         data = {
@@ -72,6 +75,8 @@ class Lock:
         }
         if self.notetypes:
             data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
+        if self.schemas:
+            data["schemas"] = self.schemas
         return dumps(data) + "\n"
 
     def newest(self) -> int:
@@ -177,9 +182,14 @@ def _from_data(data: dict[str, Any]) -> Lock:
         notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
         cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
         removed={str(card_id): _stamp(s) for card_id, s in data.get("removed", {}).items()},
-        schema={str(k): [list(e) for e in v] for k, v in (data.get("schema") or {}).items()},
+        schema=_schema(data.get("schema")),
         notetypes={str(k): _stamp(s) for k, s in data.get("notetypes", {}).items()},
+        schemas={str(kind): _schema(s) for kind, s in data.get("schemas", {}).items()},
     )
+
+
+def _schema(data: dict[str, Any] | None) -> dict[str, list[list[Any]]]:
+    return {str(k): [list(e) for e in v] for k, v in (data or {}).items()}
 
 
 def _from_version_1(data: dict[str, Any]) -> dict[str, Any]:
@@ -273,6 +283,12 @@ def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
         removed={k: v for k, v in {**theirs.removed, **ours.removed}.items() if k not in merged},
         schema=ours.schema if ours.schema == theirs.schema else {},
         notetypes=_merge(ours.notetypes, theirs.notetypes)[0],
+        # A kind's schema the sides disagree on is recorded anew, without a check.
+        schemas={
+            kind: schema
+            for kind, schema in {**theirs.schemas, **ours.schemas}.items()
+            if theirs.schemas.get(kind, schema) == ours.schemas.get(kind, schema)
+        },
     )
     message = (
         "merge conflict in the lock file: both sides merged, and the "

@@ -8,6 +8,8 @@ collection* with it; any other ``*.apkg`` is imported as a deck.
 
 from __future__ import annotations
 
+import os
+import shlex
 from pathlib import Path
 
 from ..errors import CardSetError, Problem
@@ -44,12 +46,23 @@ def _refused(output: Path, root: Path) -> str:
             f"Anki imports a file named '{name}' as a backup of a whole collection and "
             "offers to replace the user's collection with it: choose another name"
         )
-    # Where the file really goes: its directory resolved (a link *named* as the output is
+    return inside_card_set(output, root, "package", DEFAULT_DIR / name)
+
+
+def inside_card_set(output: Path, root: Path, what: str, instead: Path) -> str:
+    """Why ``output`` is refused if it lies inside the card set at ``root`` ("" if not),
+    suggesting ``instead`` beside the card set, as a path from the current directory."""
+    # Where it really goes: its directory resolved (a link *named* as the output is
     # replaced itself, not what it points to).
-    where = output.parent.resolve() / name
-    if where.is_relative_to(root.resolve()):
-        return (
-            "is inside the card set: ankigen never writes the package among the cards "
-            "(pass -o with a path outside it)"
-        )
-    return ""
+    where = output.parent.resolve() / output.name
+    if not where.is_relative_to(root.resolve()):
+        return ""
+    beside = root.resolve().parent / instead
+    try:
+        shown = os.path.relpath(beside)
+    except ValueError:  # on another drive (Windows)
+        shown = str(beside)
+    return (
+        f"is inside the card set: ankigen never writes the {what} among the cards "
+        f"(pass -o with a path outside it, such as -o {shlex.quote(shown)})"
+    )

@@ -23,9 +23,10 @@ from pathlib import Path
 
 from ..atomic import replace_directory
 from ..build import Checked, check
-from ..errors import Problem, warning
+from ..errors import CardSetError, Problem, warning
 from ..package.lock import now_from_environment
 from ..package.notetype import NoteType, note_type
+from ..package.output import inside_card_set
 from ..package.stamps import day, restamp
 from ..render import RenderedCard, RenderedSet
 from ..render.tex import to_mathml as tex_to_mathml
@@ -35,6 +36,10 @@ from .template import fill
 
 PREVIEW_DIR = Path("dist") / "preview"
 MARKER = ".ankigen-preview"
+_MARKER_NOTE = (
+    "Written by `ankigen preview`, which replaces this directory on every run as long as it "
+    "holds only these files:"
+)
 # Code is left alone; then Anki's MathJax delimiters.
 _MATH = re.compile(
     r"(?P<code><pre\b.*?</pre>|<code\b.*?</code>)|\\\((?P<inline>.+?)\\\)|\\\[(?P<block>.+?)\\\]",
@@ -43,8 +48,9 @@ _MATH = re.compile(
 _TAGS = re.compile(r"<[^>]*>")
 _TYPE_ANSWER = re.compile(r"\[\[type:(.+?)\]\]")
 _FIELD_FONT, _FIELD_SIZE = "Liberation Sans", 20  # genanki's defaults for every field
-# MathML stands in for MathJax here; wide formulas scroll, as MathJax's do.
-_MATH_CSS = "math[display=block]{display:block;overflow-x:auto;max-width:100%}"
+# MathML stands in for MathJax here; wide formulas scroll sideways, as MathJax's do, and
+# never up and down (MathML's text overflows its box by a few pixels, without ink).
+_MATH_CSS = "math[display=block]{display:block;overflow-x:auto;overflow-y:hidden;max-width:100%}"
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")
 # What the page may load: its own files and script, nothing from elsewhere, and no
 # script of any card (a field is sanitized already; this holds even if one were not).
@@ -59,6 +65,7 @@ class PreviewReport:
     card_set: CardSet
     index: Path
     warnings: list[Problem] = field(default_factory=list)
+    anki_cards: int = 0  # the cards Anki makes of the notes
 
 
 def preview(root: Path, output: Path | None = None, cache: bool = True) -> PreviewReport:
@@ -66,7 +73,10 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
     checked = check(root, cache)
     card_set, rendered = checked.card_set, checked.rendered
     output = output or PREVIEW_DIR
-    report = PreviewReport(card_set, output / "index.html", checked.warnings)
+    if refused := inside_card_set(output, root, "preview", PREVIEW_DIR):
+        raise CardSetError([Problem(output, None, refused), *checked.warnings])
+    anki_cards = sum(len(r.ords) for r in rendered.cards)
+    report = PreviewReport(card_set, output / "index.html", checked.warnings, anki_cards)
     kinds = sorted({c.kind for c in card_set.cards} | {"basic"}, key=KINDS.index)
     notetypes = {kind: note_type(card_set.deck, kind) for kind in kinds}
     changed = _changed_days(checked)
@@ -74,10 +84,9 @@ def preview(root: Path, output: Path | None = None, cache: bool = True) -> Previ
     files: dict[str, bytes | Path] = {
         "index.html": page.encode(),
         **{_css_name(kind): notetypes[kind].css.encode() for kind in kinds},
-        MARKER: b"Written by `ankigen preview`, which replaces this directory on every run.\n",
     }
     files.update({m.name: m.source for m in rendered.media})
-    replace_directory(output, files, MARKER)
+    replace_directory(output, files, MARKER, _MARKER_NOTE)
     return report
 
 
@@ -130,9 +139,12 @@ def _page(
             _note(card_set, card, notetype, warnings, when, bool(when) and when == latest)
         )
     in_latest = sum(1 for d in changed.values() if d == latest)
+    anki_cards = dict.fromkeys(by_category, 0)  # what the page counts: Anki's cards
+    for card in rendered.cards:
+        anki_cards[card.card.category] += len(card.ords)
     links = "".join(
         f'<a href="#deck-{c.id}">{html.escape(c.name)} '
-        f'<span class="count">{len(by_category[c.id])}</span></a>'
+        f'<span class="count">{anki_cards[c.id]}</span></a>'
         for c in deck.categories
     )
     sections = "".join(
@@ -159,7 +171,7 @@ def _page(
 <h1>{html.escape(deck.name)}</h1>
 <div class="controls">
 <input type="search" id="filter" aria-label="Filter"
- placeholder="Filter: words, tag:, level:, id:, type: (as in Anki's search)">
+ placeholder="Filter: words, tag:, level:, id:, type:, or, ( ) (as in Anki's search)">
 <button type="button" id="corrected" aria-pressed="false">With a correction</button>
 <button type="button" id="changed" aria-pressed="false">Changed {latest} ({in_latest})</button>
 <button type="button" id="night" aria-pressed="false">Night mode</button>

@@ -51,9 +51,10 @@ class RenderedSet:
 
 
 def render_card_set(card_set: CardSet, cache: RenderCache | None = None) -> RenderedSet:
-    """Render every card; raise CardSetError with every rendering problem found."""
+    """Render every card; raise CardSetError with every rendering problem found, if any
+    is an error."""
     rendered, problems = render_with_problems(card_set, cache)
-    if problems:
+    if any(not p.warning for p in problems):
         raise CardSetError(problems)
     return rendered
 

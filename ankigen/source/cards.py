@@ -30,9 +30,12 @@ def read_card_file(
         return []
     keys = Keys(data, path, "card file", CARD_FILE_KEYS, problems)
     category = keys.text("category", required=True)
-    if category and deck is not None and category not in {c.id for c in deck.categories}:
-        known = ", ".join(c.id for c in deck.categories)
-        keys.problem("category", f"unknown category '{category}' (deck.yaml has: {known})")
+    known = [c.id for c in deck.categories if c.id] if deck is not None else []
+    # Without categories, deck.yaml has its own problem: the card files' would only repeat it.
+    if category and known and category not in known:
+        keys.problem(
+            "category", f"unknown category '{category}' (deck.yaml has: {', '.join(known)})"
+        )
     return [
         _card(entry, path, category, questions, problems)
         for entry in keys.mappings("cards", required=True)
@@ -141,11 +144,7 @@ def _card_value(
                 keys.problem(name, f"tag '{tag}' contains a space")
         return tags
     if key.value == spec.LEVEL:
-        level = keys.text(name)
-        if level and level not in spec.LEVELS:
-            levels = ", ".join(spec.LEVELS)
-            keys.problem(name, f"{keys.what}: level must be one of {levels}, not '{level}'")
-        return level
+        return keys.choice(name, spec.LEVELS)
     if key.value == spec.PREVIOUS:
         previous_ids = keys.texts(name)
         for previous in previous_ids:

@@ -38,7 +38,11 @@ class Keys:
         line = self.data.line_of(key) if key else self.data.line
         self.problems.append(Problem(self.path, line, message))
 
-    def text(self, key: str, *, required: bool = False) -> str:
+    def text(
+        self, key: str, *, required: bool = False, fits: Callable[[str], object] = bool
+    ) -> str:
+        """The text at ``key``; ``fits`` tells whether a value YAML read as something else
+        (a number, true/false, a date) would be valid written in quotes."""
         value = self.data.get(key)
         if value is None:
             if required:
@@ -46,7 +50,8 @@ class Keys:
                 self.problem(key, f"{self.what} {missing} {key}")
             return ""
         if not isinstance(value, str):
-            shown = f"{kind_of(value)}{_quote(value)}"
+            quote = not isinstance(value, list | dict) and fits(_as_text(value))
+            shown = f"{kind_of(value)}{' (put it in quotes)' * bool(quote)}"
             self.problem(key, f"{self.what}: {key} must be text, not {shown}")
             return ""
         if required and not value.strip():
@@ -60,8 +65,20 @@ class Keys:
             return False
         return value
 
+    def choice(self, key: str, choices: tuple[str, ...]) -> str:
+        """One of ``choices`` (or nothing): the message lists them all."""
+        value = self.data.get(key)
+        if value is None or value == "" or value in choices:
+            return value or ""
+        shown = f"'{value}'" if isinstance(value, str) else kind_of(value)
+        also = close_match(value, choices) if isinstance(value, str) else ""
+        self.problem(
+            key, f"{self.what}: {key} must be one of {', '.join(choices)}, not {shown}{also}"
+        )
+        return ""
+
     def ident(self, key: str) -> str:
-        value = self.text(key, required=True)
+        value = self.text(key, required=True, fits=ID_PATTERN.fullmatch)
         if value and not ID_PATTERN.fullmatch(value):
             self.problem(key, f"{key} '{value}' may only contain a-z, 0-9 and '-'")
         return value
@@ -118,8 +135,11 @@ def kind_of(value: Any) -> str:
     return f"a {type(value).__name__}"
 
 
-def _quote(value: Any) -> str:
-    return " (put it in quotes)" if not isinstance(value, list | dict) else ""
+def _as_text(value: Any) -> str:
+    """How a scalar YAML read as something other than text is most likely written."""
+    if isinstance(value, bool):
+        return str(value).lower()
+    return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
 def read_mapping(

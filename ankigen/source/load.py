@@ -1,8 +1,10 @@
 """Read YAML files safely, remembering the line of every mapping and key.
 
 PyYAML silently keeps the last of two equal keys in a mapping; the loader
-here reports the repetition instead. Only plain data is constructed (safe
-loading): a tag such as ``!!python/object`` is an error, never code.
+here reports the repetition instead, except where YAML's merge key (``<<: *card``)
+brought the first one in: a mapping's own key overrides a merged one. Only plain
+data is constructed (safe loading): a tag such as ``!!python/object`` is an error,
+never code.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class LineDict(dict):
 
 
 _STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_MERGE = "tag:yaml.org,2002:merge"
 
 
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
@@ -40,6 +43,14 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
 
     problems: list[Problem]
     path: Path
+    own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
+
+    def flatten_mapping(self, node: yaml.MappingNode) -> None:
+        """PyYAML's merge, which puts the merged pairs first (so that later ones win),
+        remembering first which keys the mapping has of its own."""
+        if id(node) not in self.own_keys:
+            self.own_keys[id(node)] = {id(k) for k, _ in node.value if k.tag != _MERGE}
+        _Base.flatten_mapping(self, node)
 
     def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
         if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in _IMPLICIT_STARTS):
@@ -59,9 +70,11 @@ _IMPLICIT_STARTS = frozenset(_LineLoader.yaml_implicit_resolvers)
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     loader.flatten_mapping(node)
+    own = loader.own_keys[id(node)]
     value = LineDict()
     value.line = node.start_mark.line + 1
     value.key_lines = {}
+    written: set[str] = set()  # the keys written in this mapping, not merged into it
     for key_node, value_node in node.value:
         key = loader.construct_object(key_node, deep=True)
         line = key_node.start_mark.line + 1
@@ -69,12 +82,14 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
             loader.problems.append(Problem(loader.path, line, "a key must be plain text"))
             continue
         key = str(key)
-        if key in value.key_lines:
+        if key in written:
             first = value.key_lines[key]
             loader.problems.append(
                 Problem(loader.path, line, f"duplicate key '{key}' (first at line {first})")
             )
             continue
+        if id(key_node) in own:
+            written.add(key)
         value.key_lines[key] = line
         value[key] = loader.construct_object(value_node, deep=True)
     return value
@@ -109,6 +124,7 @@ def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
     loader = _LineLoader(text)
     loader.problems = []
     loader.path = path
+    loader.own_keys = {}
     try:
         data = loader.get_single_data()
     except yaml.MarkedYAMLError as exc:

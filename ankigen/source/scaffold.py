@@ -1,4 +1,6 @@
-"""``ankigen init``: a new card set, with a deck id of its own, sample cards and a README.
+"""``ankigen init``: a new card set, with a deck id of its own, sample cards, a README and
+a lock file that records the deck id and no cards, so that the first build is an ordinary
+one and only a lock lost later is reported as lost.
 
 The files are the templates in ``samples/``, copied as they are except for the
 ``$name`` (``$quoted_name`` in YAML), ``$id``, ``$tag_root`` and ``$dir`` in those
@@ -19,6 +21,7 @@ from pathlib import Path
 from string import Template
 
 from ..errors import CardSetError, Problem
+from ..package.lock import LOCK_FILE, Lock
 from ..package.output import SUFFIX, is_collection_backup
 from .names import name_problem
 from .schema import SCHEMA_DIR, SCHEMA_FILES, dumps, modeline
@@ -37,9 +40,10 @@ def init(root: Path) -> NewCardSet:
     """Write a new card set into ``root``, which must be new or empty: nothing is ever
     overwritten (each file is created exclusively)."""
     if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        what = "is a file" if not root.is_dir() else "is not an empty directory"
         message = (
-            "is not an empty directory: ankigen init starts a card set only in a new or "
-            "empty one, and never overwrites a file"
+            f"{what}: ankigen init starts a card set only in a new or empty directory, and "
+            "never overwrites a file"
         )
         raise CardSetError([Problem(root, None, message)])
     base = root.resolve().name
@@ -63,6 +67,7 @@ def init(root: Path) -> NewCardSet:
         if sample.name.endswith(".yaml"):
             text = modeline("deck" if sample.name == "deck.yaml" else "cards") + text
         written.append(_create(root / sample.name, text))
+    written.append(_create(root / LOCK_FILE, Lock(deck_id=deck_id).to_json()))
     (root / SCHEMA_DIR).mkdir()
     for which, name in SCHEMA_FILES.items():
         written.append(_create(root / SCHEMA_DIR / name, dumps(which)))

@@ -154,20 +154,60 @@ def _deck_css(root: Path, keys: _Keys) -> str:
     name = keys.text("css")
     if not name:
         return ""
-    path = (root / name).resolve()
-    if not path.is_relative_to(root.resolve()) or not path.is_file():
+    path = root / name  # named as every other file of the card set is
+    resolved = path.resolve()
+    if not resolved.is_relative_to(root.resolve()) or not resolved.is_file():
         keys.problem("css", f"css '{name}' must be a file inside the card set")
         return ""
     try:
-        css = path.read_text(encoding="utf-8")
+        css = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         keys.problem("css", f"css '{name}' cannot be read as UTF-8 text")
         return ""
-    for pattern, message in _CSS_REFUSED:
-        if match := re.search(pattern, css, re.IGNORECASE):
-            line = css.count("\n", 0, match.start()) + 1
-            keys.problems.append(Problem(path, line, f"{message} (found '{match[0]}')"))
+    found = [
+        (match.start(), f"{message} (found '{match[0]}')")
+        for pattern, message in _CSS_REFUSED
+        if (match := re.search(pattern, css, re.IGNORECASE))
+    ]
+    if unclosed := _css_unbalanced(css):
+        found.append(unclosed)
+    for offset, message in found:
+        keys.problems.append(Problem(path, css.count("\n", 0, offset) + 1, message))
     return css
+
+
+def _css_unbalanced(css: str) -> tuple[int, str] | None:
+    """The first comment, quote or brace that the CSS leaves open, or a '}' that closes
+    nothing (offset, message): any of them makes the browser drop rules silently."""
+    braces: list[int] = []
+    i = 0
+    while i < len(css):
+        char = css[i]
+        if char == "\\":
+            i += 2
+            continue
+        if css.startswith("/*", i):
+            end = css.find("*/", i + 2)
+            if end < 0:
+                return i, "the comment (/*) opened here is never closed"
+            i = end + 2
+            continue
+        if char in "'\"":
+            end = i + 1
+            while end < len(css) and css[end] not in (char, "\n"):
+                end += 2 if css[end] == "\\" else 1
+            if end >= len(css) or css[end] != char:
+                return i, f"the quote ({char}) opened here is never closed"
+            i = end + 1
+            continue
+        if char == "{":
+            braces.append(i)
+        elif char == "}":
+            if not braces:
+                return i, "this '}' closes no '{'"
+            braces.pop()
+        i += 1
+    return (braces[-1], "the '{' opened here is never closed") if braces else None
 
 
 def _sources(

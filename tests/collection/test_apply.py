@@ -128,7 +128,7 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
         "removed from the YAML: deleted (1)",
         f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
         "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 in conflict, 0 skipped, 0 refused; "
-        "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 media renamed",
+        "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 changed type, 0 with empty cards, 0 media renamed",
         "removed the emptied subdeck 'Story::Code'",
     ]
     again = CliRunner().invoke(main, ["apply", "--collection", "Anki2/User 1"])

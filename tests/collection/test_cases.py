@@ -139,7 +139,7 @@ def test_a_note_type_schema_change_is_refused_by_anki_and_announced(
         "alpha", "beta", "delta", "epsilon", "gamma",
     ]  # fmt: skip
     (remark,) = result.remarks
-    assert remark.startswith("the note type's fields or templates changed: Anki keeps the old")
+    assert remark.startswith("a note type's fields or templates changed: Anki keeps the old")
     assert "adds a copy (Story (ankigen)+) for new ones" in remark
     done = apply(story.root, story.profile)
     assert [str(p).split(": ", 1)[1] for p in done.refused] == [
@@ -155,6 +155,8 @@ def test_a_note_type_schema_change_is_refused_by_anki_and_announced(
     try:
         answer = col.get_note(col.find_notes('"ID:beta"')[0])["Answer"]
         copies = [m.name for m in col.models.all_names_and_ids() if "(ankigen)" in m.name]
+        # Merging was for this import: the import dialog's preset stays the learner's.
+        assert not col._backend.get_import_anki_package_presets().merge_notetypes
     finally:
         col.close()
     assert "Edited" in answer and copies == ["Story (ankigen)"]

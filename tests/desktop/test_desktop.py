@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from ankigen.build import build
+from ankigen.render import render_card_set
 from ankigen.source.model import CardSet
 
 from ..conftest import SHIPPED_CARDS
@@ -123,20 +124,22 @@ def test_every_card_in_the_reviewer(anki_app, imported, night, width, tmp_path) 
     anki_app("theme", night=night)
     anki_app("resize", width=width, height=900)
     problems, pages, math, images = [], 0, 0, 0
-    for card in card_set.cards:
-        shown = anki_app("review", search=f'"deck:{card_set.deck.name}" "ID:{card.id}"')
-        assert shown == card.id
-        for side in ("front", "back"):
-            if side == "back":
-                anki_app("show_answer")
-            page = anki_app("evaluate", code=probe("probeCard()"))
-            pages, math, images = pages + 1, math + page["math"], images + page["images"]
-            if found := _problems(page, width, night):
-                shot = tmp_path / f"{card.id}-{side}.png"
-                anki_app("screenshot", path=str(shot))
-                problems += [f"{card.id} ({side}, see {shot}): {p}" for p in found]
+    notes = [(r.card, r.ords) for r in render_card_set(card_set).cards]
+    for card, ords in notes:
+        for number in (o + 1 for o in ords):  # every card of the note: each cloze number
+            search = f'"deck:{card_set.deck.name}" "ID:{card.id}" card:{number}'
+            assert anki_app("review", search=search) == card.id, search
+            for side in ("front", "back"):
+                if side == "back":
+                    anki_app("show_answer")
+                page = anki_app("evaluate", code=probe("probeCard()"))
+                pages, math, images = pages + 1, math + page["math"], images + page["images"]
+                if found := _problems(page, width, night):
+                    shot = tmp_path / f"{card.id}-{number}-{side}.png"
+                    anki_app("screenshot", path=str(shot))
+                    problems += [f"{card.id} {number} ({side}, see {shot}): {p}" for p in found]
     assert not problems, "\n".join(problems)
-    assert pages == 2 * len(card_set.cards)
+    assert pages == 2 * sum(len(ords) for _, ords in notes)
     assert math > 100 and images >= 6  # the probes did see the math and the figures
 
 

@@ -18,7 +18,7 @@ from ankigen.package.notetype import NoteType, note_type
 from ankigen.package.stamps import day
 from ankigen.source.validate import load_card_set
 
-from ..conftest import CODE, THEORY
+from ..conftest import CODE, KINDS, THEORY
 
 DAY = 86_400
 T1 = 1_780_000_000  # 2026-05-28
@@ -114,7 +114,7 @@ def test_previous_ids_are_checked(write_cards, code: str, expected: str) -> None
 def replaced_field(deck, kind="basic") -> NoteType:
     original = note_type(deck, kind)
     fields = (*original.fields[:-1], {**original.fields[-1], "name": "Key", "id": 1})
-    return NoteType(original.name, fields, original.templates, original.css)
+    return NoteType(original.name, fields, original.templates, original.css, kind)
 
 
 def test_a_build_that_changes_the_note_types_fields_is_refused(
@@ -137,6 +137,58 @@ def test_a_build_that_changes_the_note_types_fields_is_refused(
     assert (root / LOCK_FILE).read_bytes() == before and not (tmp_path / "v2.apkg").exists()
     build(root, tmp_path / "v2.apkg", now=T2, change_note_type=True)
     assert lock(root).schema["fields"][-1] == ["Key", 1]
+
+
+@pytest.mark.parametrize("kind", ["cloze", "reversed", "type-in"])
+def test_a_build_that_changes_another_kinds_note_type_is_refused(
+    kind: str, write_cards, tmp_path: Path, monkeypatch
+) -> None:
+    """The lock records the fields and templates of every kind's note type, and a kind
+    no longer in the YAML keeps its record: when it comes back changed, the learners'
+    collections still hold the old one."""
+    root = write_cards(kinds=KINDS)
+    build(root, tmp_path / "v1.apkg", now=T1)
+    assert sorted(lock(root).schemas) == ["cloze", "reversed", "type-in"]
+    assert lock(root).schemas[kind] == note_type(load_card_set(root).deck, kind).schema
+    write_cards(kinds=None)
+    build(root, tmp_path / "v2.apkg", now=T2)
+    assert sorted(lock(root).schemas) == ["cloze", "reversed", "type-in"]
+    before = (root / LOCK_FILE).read_bytes()
+
+    write_cards(kinds=KINDS)
+    monkeypatch.setattr(
+        "ankigen.build.note_type",
+        lambda deck, k="basic": replaced_field(deck, k) if k == kind else note_type(deck, k),
+    )
+    with pytest.raises(CardSetError) as info:
+        build(root, tmp_path / "v3.apkg", now=T3)
+    assert str(info.value) == (
+        f"{root / 'deck.yaml'}: this build changes the {kind} note type's fields or templates "
+        "(field 'Key' added, field 'ID' removed): Anki's importer would then ignore the "
+        "updates to every note a learner already has, unless they tick *Merge note types* "
+        "when importing (or run `ankigen apply --merge-note-types`), and Anki will then ask "
+        "them for a one-way sync. Build with --change-note-type to go ahead"
+    )
+    assert (root / LOCK_FILE).read_bytes() == before and not (tmp_path / "v3.apkg").exists()
+    build(root, tmp_path / "v3.apkg", now=T3, change_note_type=True)
+    assert lock(root).schemas[kind]["fields"][-1] == ["Key", 1]
+    assert lock(root).schema == note_type(load_card_set(root).deck).schema
+
+
+def test_each_kinds_changed_note_type_is_named_at_once(
+    write_cards, tmp_path: Path, monkeypatch
+) -> None:
+    root = write_cards(kinds=KINDS)
+    build(root, tmp_path / "v1.apkg", now=T1)
+    monkeypatch.setattr("ankigen.build.note_type", replaced_field)
+    with pytest.raises(CardSetError) as info:
+        build(root, tmp_path / "v2.apkg", now=T2)
+    assert sorted(p.message.split(" fields")[0] for p in info.value.problems) == [
+        "this build changes the cloze note type's",
+        "this build changes the note type's",
+        "this build changes the reversed note type's",
+        "this build changes the type-in note type's",
+    ]
 
 
 def test_each_note_carries_the_day_it_last_changed(write_cards, tmp_path: Path) -> None:

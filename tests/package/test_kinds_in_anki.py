@@ -192,12 +192,17 @@ def test_deck_css_and_labels_reach_every_note_type(write_cards, tmp_path, collec
 
 
 def test_the_shipped_note_type_is_unchanged_by_kinds(shipped_copy: Path) -> None:
-    """The lock holds the hash of the note type the shipped deck was built with."""
+    """The lock holds the hash of the note type the shipped deck was built with, and of
+    the note type of each other kind its cards use."""
     import json
 
     from ankigen.source.validate import load_card_set
 
     lock = json.loads((shipped_copy / "ankigen.lock").read_text())
-    deck = load_card_set(shipped_copy).deck
+    card_set = load_card_set(shipped_copy)
+    deck = card_set.deck
     assert note_type(deck).content_hash == lock["notetype"]["hash"]
-    assert "notetypes" not in lock
+    kinds = {card.kind for card in card_set.cards} - {"basic"}
+    assert set(lock.get("notetypes", {})) == kinds
+    for kind in kinds:
+        assert note_type(deck, kind).content_hash == lock["notetypes"][kind]["hash"], kind

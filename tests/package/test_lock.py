@@ -204,3 +204,29 @@ _PLAIN = st.recursive(
 @given(_PLAIN)
 def test_the_lock_is_written_as_json_writes_it(value) -> None:
     assert dumps(value) == json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+CLOZE = {"fields": [["Text", 1], ["ID", 2]], "templates": [["Cloze", 3]]}
+
+
+def test_the_lock_records_each_kinds_note_type_schema(tmp_path: Path) -> None:
+    lock = Lock("Deck", {}, Stamp("n", 1), deck_id="d", schemas={"cloze": CLOZE})
+    path = tmp_path / "ankigen.lock"
+    path.write_text(lock.to_json())
+    assert read_lock(path) == (lock, [])
+    assert json.loads(path.read_text())["schemas"] == {"cloze": CLOZE}
+    assert "schemas" not in json.loads(Lock("Deck", {}, Stamp("n", 1)).to_json())
+
+
+def test_a_merge_conflict_keeps_the_schemas_both_sides_agree_on(tmp_path: Path) -> None:
+    """A schema the sides disagree on is dropped, so the next build records it anew."""
+    reversed_ = {"fields": [["Question", 4]], "templates": [["Card 1", 5]]}
+    ours = Lock("Deck", {}, Stamp("n", 5), deck_id="deck", cards={"a": Stamp("x", 3)},
+                schemas={"cloze": CLOZE, "reversed": reversed_})  # fmt: skip
+    theirs = Lock("Deck", {}, Stamp("n", 5), deck_id="deck", cards={"a": Stamp("y", 4)},
+                  schemas={"cloze": {**CLOZE, "templates": [["Cloze 2", 6]]},
+                           "reversed": reversed_, "type-in": CLOZE})  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(_conflicted(ours, theirs, None))
+    lock, _ = read_lock(path)
+    assert lock.schemas == {"reversed": reversed_, "type-in": CLOZE}

@@ -126,10 +126,15 @@ def test_text_without_math_is_unchanged(text: str) -> None:
 
 def test_a_rerun_replaces_the_previous_preview(write_cards, tmp_path: Path) -> None:
     out = tmp_path / "out"
+    root = write_cards(code="category: code\ncards:\n  - id: pic\n    question: '![p](p.svg)'\n"
+                            "    answer: A picture.\n")  # fmt: skip
+    (root / "p.svg").write_text("<svg xmlns='http://www.w3.org/2000/svg'/>")
+    preview(root, out)
+    (image,) = (p.name for p in out.glob("*.svg"))
+    assert image in (out / MARKER).read_text().splitlines()  # the marker lists every file
+    (out / ".DS_Store").write_bytes(b"")  # what a file browser leaves is not the user's work
     preview(write_cards(), out)
-    (out / "stale.svg").write_text("old")
-    preview(write_cards(), out)
-    assert not (out / "stale.svg").exists()
+    assert not (out / image).exists() and not (out / ".DS_Store").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["cards", "out"]
 
 
@@ -145,6 +150,70 @@ def test_a_directory_of_other_files_is_never_replaced(write_cards, tmp_path: Pat
         f"{out}: exists and was not written by ankigen: choose another output directory"
     )
     assert [p.name for p in out.iterdir()] == ["thesis.tex"]
+
+
+def test_a_file_put_into_a_preview_is_never_deleted(write_cards, tmp_path, monkeypatch) -> None:
+    """A package built into the preview directory, say, stays: the preview is refused."""
+    from click.testing import CliRunner
+
+    from ankigen.cli import main
+
+    write_cards()
+    monkeypatch.chdir(tmp_path)
+    assert CliRunner().invoke(main, ["preview"]).exit_code == 0
+    for output in ("dist/preview", "dist/preview/notes.apkg"):
+        assert CliRunner().invoke(main, ["build", "-o", output]).exit_code == 0
+    before = sorted(p.name for p in Path("dist/preview").iterdir())
+    result = CliRunner().invoke(main, ["preview"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "dist/preview: holds files ankigen did not write (notes.apkg, test-deck.apkg): move them "
+        "out, or choose another output directory\n1 problem found; nothing written.\n",
+    )
+    assert sorted(p.name for p in Path("dist/preview").iterdir()) == before
+
+
+def test_a_preview_by_an_older_ankigen_is_not_replaced_blindly(write_cards, tmp_path) -> None:
+    """Its marker does not say which files are its own."""
+    from ankigen.errors import CardSetError
+
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / MARKER).write_text("Written by `ankigen preview`, which replaces this directory.\n")
+    (out / "index.html").write_text("old")
+    with pytest.raises(CardSetError) as error:
+        preview(write_cards(), out)
+    assert [str(p) for p in error.value.problems] == [
+        f"{out}: was written by an older ankigen, which did not record its files: delete it, "
+        "or choose another output directory"
+    ]
+    assert (out / "index.html").read_text() == "old"
+
+
+def test_a_preview_inside_the_card_set_is_refused(write_cards, tmp_path, monkeypatch) -> None:
+    from click.testing import CliRunner
+
+    from ankigen.cli import main
+
+    root = write_cards()
+    before = sorted(root.rglob("*"))
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["preview", "-o", "cards/pv"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "cards/pv: is inside the card set: ankigen never writes the preview among the cards "
+        "(pass -o with a path outside it, such as -o dist/preview)\n"
+        "1 problem found; nothing written.\n",
+    )
+    monkeypatch.chdir(root)  # the default, dist/preview, would be inside the card set
+    result = CliRunner().invoke(main, ["preview", "."])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "dist/preview: is inside the card set: ankigen never writes the preview among the "
+        "cards (pass -o with a path outside it, such as -o ../dist/preview)\n"
+        "1 problem found; nothing written.\n",
+    )
+    assert sorted(root.rglob("*")) == before
 
 
 def test_cli_prints_where_to_open_it(write_cards, tmp_path: Path, monkeypatch) -> None:
@@ -192,8 +261,9 @@ IN_CARDS = """(selector) => Array.from(document.querySelectorAll('.screen')).fla
 
 def test_the_page_loads_without_errors_and_shows_every_card(browser, shipped_preview) -> None:
     page, errors = _open(browser, shipped_preview, 1280)
-    cards = len(check(SHIPPED_CARDS, cache=False).card_set.cards)
-    assert page.locator("article.note").count() == cards
+    rendered = check(SHIPPED_CARDS, cache=False).rendered.cards
+    cards = sum(len(r.ords) for r in rendered)  # a cloze note has a card per number
+    assert page.locator("article.note").count() == len(rendered)
     sides = page.evaluate(f"({IN_CARDS})('.card').length")
     assert sides == 2 * cards  # every side got its shadow root and its card
     assert page.locator("#shown").inner_text() == f"{cards} cards"
@@ -232,6 +302,30 @@ def test_math_is_mathml(browser, shipped_preview) -> None:
     height = page.evaluate(f"({IN_CARDS})('math')[0].getBoundingClientRect().height")
     assert height > 0
     page.close()
+
+
+def test_display_math_never_scrolls_up_and_down(
+    browser, classic_scrollbars_browser, shipped_preview
+) -> None:
+    """A display formula scrolls sideways when it is too wide, never up and down: its
+    MathML overflows its box by a few pixels, which classic scrollbars would show."""
+    for width in (1280, 390):
+        page, _ = _open(browser, shipped_preview, width)
+        scrolls = page.evaluate(
+            f"({IN_CARDS})('math[display=block]').filter(m => m.scrollHeight > m.clientHeight"
+            " && !['hidden', 'clip'].includes(getComputedStyle(m).overflowY)).length"
+        )
+        assert scrolls == 0
+        page.close()
+        page, _ = _open(classic_scrollbars_browser, shipped_preview, width)
+        assert page.evaluate("innerWidth - document.documentElement.clientWidth") > 0  # shown
+        widths = page.evaluate(
+            f"({IN_CARDS})('math[display=block]')"
+            ".map(m => [Math.round(m.getBoundingClientRect().width), m.clientWidth])"
+        )
+        assert len(widths) > 10
+        assert [w for w in widths if w[0] > w[1]] == []  # no room taken by a vertical scrollbar
+        page.close()
 
 
 def test_night_mode_toggle_changes_the_card_background(browser, shipped_preview) -> None:

@@ -1,5 +1,6 @@
 """The preview of cards of every kind, and its filter, in a real browser."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,13 @@ from .test_page import IN_CARDS, _open
 @pytest.fixture
 def kinds_preview(write_cards, tmp_path: Path) -> str:
     return preview(write_cards(kinds=KINDS), tmp_path / "out").index.as_uri()
+
+
+def test_the_subdeck_links_count_cards_as_anki_does(write_cards, tmp_path: Path) -> None:
+    page = preview(write_cards(kinds=KINDS), tmp_path / "out").index.read_text()
+    assert re.findall(r'<a href="#deck-(\w+)">\w+ <span class="count">(\d+)</span>', page) == [
+        ("theory", "2"), ("code", "8"),  # gamma, and 4 notes of 7 cards
+    ]  # fmt: skip
 
 
 def test_every_card_of_every_kind_has_its_sides(browser, kinds_preview) -> None:
@@ -57,6 +65,14 @@ def test_every_card_of_every_kind_has_its_sides(browser, kinds_preview) -> None:
         ("type:cloze -level:basic", ["area"]),
         ("-type:basic hund", ["der-hund"]),
         ("tokyo", ["capital-of-japan"]),
+        ("id:alpha OR id:der-hund", ["alpha", "der-hund"]),
+        ("id:alpha or id:der-hund or tokyo", ["alpha", "der-hund", "capital-of-japan"]),
+        ("type:cloze level:basic or id:beta", ["capital-of-france", "beta"]),  # and binds first
+        ("type:cloze (level:basic or id:area)", ["capital-of-france", "area"]),
+        ("-(type:basic or type:cloze)", ["der-hund", "capital-of-japan"]),
+        ("(id:alpha or id:beta", ["alpha", "beta"]),  # left open: closed at the end
+        ("id:alpha or", ["alpha"]),  # still being typed
+        ("id:alpha) or id:beta", ["alpha", "beta"]),  # closes nothing: ignored
     ],
 )
 def test_the_filter_searches_as_anki_does(browser, kinds_preview, query, shown) -> None:

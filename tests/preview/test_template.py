@@ -53,21 +53,33 @@ def test_empty_means_only_whitespace_br_and_div(html: str) -> None:
 
 
 def test_every_shipped_card_fills_as_anki_renders_it(shipped_copy, tmp_path, collection) -> None:
-    """The preview's sides are Anki's own rendering of the imported notes, byte for byte."""
+    """The preview's sides are Anki's own rendering of the imported notes, byte for byte:
+    every card of every note, each cloze number included."""
     build(shipped_copy, tmp_path / "deck.apkg")
     import_package(collection, tmp_path / "deck.apkg")
     checked = check(shipped_copy)
     card_set, rendered = checked.card_set, checked.rendered
-    template = note_type(card_set.deck).templates[0]
+    compared = 0
     for r in rendered.cards:
-        fields = dict(zip(FIELDS, r.fields, strict=True))
-        front = fill(template["qfmt"], fields)
+        notetype = note_type(card_set.deck, r.card.kind)
+        if r.card.kind == "basic":
+            fields = dict(zip(FIELDS, r.fields, strict=True))
+        else:
+            category = card_set.category(r.card.category)
+            fields = {**r.field_map(), "Subdeck": card_set.deck.subdeck(category)}
         (note_id,) = collection.find_notes(f'"ID:{r.card.id}"')
-        output = collection.get_note(note_id).cards()[0].render_output()
-        assert (output.question_text, output.answer_text) == (
-            front,
-            fill(template["afmt"], fields, front),
-        ), r.card.id
+        cards = collection.get_note(note_id).cards()
+        assert [c.ord for c in cards] == list(r.ords), r.card.id
+        for card in cards:
+            template = notetype.templates[0 if notetype.is_cloze else card.ord]
+            front = fill(template["qfmt"], fields, None, card.ord)
+            output = card.render_output()
+            assert (output.question_text, output.answer_text) == (
+                front,
+                fill(template["afmt"], fields, front, card.ord),
+            ), (r.card.id, card.ord)
+            compared += 1
+    assert compared == sum(len(r.ords) for r in rendered.cards)
 
 
 def test_cloze_and_type_filters() -> None:

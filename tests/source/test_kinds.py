@@ -104,6 +104,11 @@ def test_deck_css_and_labels(write_cards) -> None:
         ("a { color: red }\n</style><script>x()</script>", "style.css:2: a deck's CSS may not contain '</style' (found '</style')"),
         ("@import 'https://x/y.css';", "style.css:1: a deck's CSS may not @import: cards render offline (found '@import')"),
         ("\n.card { background: url(https://x/p.png) }", "style.css:2: a deck's CSS may use only data: URLs (nothing else is packaged) (found 'url(')"),
+        (".card { color: red }\n.x {\n  color: blue;\n", "style.css:2: the '{' opened here is never closed"),
+        ("@media (max-width: 1px) {\n  .a { color: red }\n  .b { color: red\n}\n", "style.css:1: the '{' opened here is never closed"),
+        (".a { color: red }\n}\n", "style.css:2: this '}' closes no '{'"),
+        ('.a::after { content: "}" }\n.b { content: "a\n', 'style.css:2: the quote (") opened here is never closed'),
+        ("/* a { */\n.a { color: red }\n/* the end", "style.css:3: the comment (/*) opened here is never closed"),
     ],
 )  # fmt: skip
 def test_deck_css_that_would_reach_out_is_refused(write_cards, css: str, expected: str) -> None:
@@ -111,6 +116,42 @@ def test_deck_css_that_would_reach_out_is_refused(write_cards, css: str, expecte
     root = write_cards(deck=deck)
     (root / "style.css").write_text(css)
     assert _problems(root) == [expected]
+
+
+@pytest.mark.parametrize(
+    "css",
+    [
+        '.a::after { content: "{" }',
+        ".a { content: '\\'}' }",
+        "/* } */ .a {}",
+        ".a\\{ {}",
+        "@media x { .a { b: c } }",
+    ],
+)
+def test_balanced_deck_css_is_accepted(write_cards, css: str) -> None:
+    deck = "name: D\nid: d\ncss: style.css\ncategories:\n  - {id: theory, name: T}\n  - {id: code, name: C}\n"
+    root = write_cards(deck=deck)
+    (root / "style.css").write_text(css)
+    assert load_card_set(root).deck.css == css
+
+
+def test_deck_css_problems_name_the_file_as_the_others_do(
+    write_cards, tmp_path, monkeypatch
+) -> None:
+    from click.testing import CliRunner
+
+    from ankigen.cli import main
+
+    deck = "name: D\nid: d\ncss: style.css\ncategories:\n  - {id: theory, name: T}\n  - {id: code, name: C}\n"
+    (write_cards(deck=deck) / "style.css").write_text("@import 'x.css';\n.a {\n")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["check", "cards"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "cards/style.css:1: a deck's CSS may not @import: cards render offline (found '@import')\n"
+        "cards/style.css:2: the '{' opened here is never closed\n"
+        "2 problems found; nothing written.\n",
+    )
 
 
 def test_deck_css_outside_the_card_set_is_refused(write_cards, tmp_path: Path) -> None:

@@ -87,6 +87,8 @@ def test_any_text_gives_data_or_problems_never_an_exception(tmp_path_factory, te
 class _Reference(load._Base):  # type: ignore[misc, valid-type]
     """The loader without its shortcuts: PyYAML's resolver and constructor."""
 
+    flatten_mapping = load._LineLoader.flatten_mapping  # the merge keys, as the loader does
+
 
 _Reference.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, load._mapping)
 
@@ -107,7 +109,7 @@ def _both(path: Path, text: str):
     results = []
     for loader_class in (load._LineLoader, _Reference):
         loader = loader_class(text)
-        loader.problems, loader.path = [], path
+        loader.problems, loader.path, loader.own_keys = [], path, {}
         try:
             data = _shape(loader.get_single_data())
         except yaml.YAMLError as exc:
@@ -186,3 +188,41 @@ def test_the_loader_gives_what_pyyaml_gives_for_any_text(tmp_path_factory, text:
     path = tmp_path_factory.mktemp("y") / "f.yaml"
     fast, reference = _both(path, text)
     assert fast == reference
+
+
+MERGED = """\
+category: theory
+cards:
+  - &card
+    id: alias-a
+    question: Q
+    answer: A
+  - <<: *card
+    id: alias-b
+  - <<: [*card, {level: basic}]
+    answer: B
+    id: alias-c
+"""
+
+
+def test_a_key_of_its_own_overrides_a_merged_one(tmp_path: Path) -> None:
+    """YAML's merge key: the mapping's own keys override those merged in, which keep the
+    lines they were written on."""
+    data, problems = _read(tmp_path, MERGED)
+    assert problems == []
+    cards = data["cards"]
+    assert [dict(c) for c in cards] == [
+        {"id": "alias-a", "question": "Q", "answer": "A"},
+        {"id": "alias-b", "question": "Q", "answer": "A"},
+        {"id": "alias-c", "question": "Q", "answer": "B", "level": "basic"},
+    ]
+    assert [c.key_lines for c in cards] == [
+        {"id": 4, "question": 5, "answer": 6},
+        {"id": 8, "question": 5, "answer": 6},
+        {"id": 11, "question": 5, "answer": 10, "level": 9},
+    ]
+
+
+def test_a_key_written_twice_beside_a_merge_is_still_a_duplicate(tmp_path: Path) -> None:
+    _, problems = _read(tmp_path, MERGED + "    id: alias-d\n")
+    assert problems == ["12: duplicate key 'id' (first at line 11)"]

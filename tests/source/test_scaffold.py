@@ -1,6 +1,7 @@
 """ankigen init: a new card set that checks and builds as it is, with a deck id no other
 card set has, written only into a new or empty directory."""
 
+import json
 import re
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def test_a_new_card_set_checks_and_builds(tmp_path: Path) -> None:
     made = init(tmp_path / "japanese-vocab")
     root = made.root
     assert sorted(p.name for p in root.iterdir()) == [
-        ".schemas", "README.md", "basics.yaml", "deck.yaml", "kinds.yaml",
+        ".schemas", "README.md", "ankigen.lock", "basics.yaml", "deck.yaml", "kinds.yaml",
     ]  # fmt: skip
     assert re.fullmatch(r"japanese-vocab-[0-9a-f]{8}", made.deck_id)
     card_set = load_card_set(root)
@@ -51,7 +52,7 @@ def test_the_default_directory_takes_the_projects_name(tmp_path: Path, monkeypat
     assert deck.name == "My Project" and deck.id.startswith("my-project-")
     assert result.stdout == (
         f"created cards (deck id {deck.id}): README.md, basics.yaml, deck.yaml, kinds.yaml, "
-        ".schemas/card-file.schema.json, .schemas/deck.schema.json\n"
+        "ankigen.lock, .schemas/card-file.schema.json, .schemas/deck.schema.json\n"
         "next: edit the cards, then run `ankigen build cards`\n"
     )
 
@@ -88,21 +89,26 @@ def test_a_directory_that_is_not_empty_is_refused(tmp_path: Path, existing: str)
         init(root)
     assert [str(p) for p in info.value.problems] == [
         f"{root}: is not an empty directory: ankigen init starts a card set only in a new or "
-        "empty one, and never overwrites a file"
+        "empty directory, and never overwrites a file"
     ]
     assert [(p.name, p.read_text()) for p in root.iterdir()] == [(existing, "mine")]
 
 
-def test_a_file_is_refused(tmp_path: Path) -> None:
-    (tmp_path / "cards").write_text("mine")
-    result = CliRunner().invoke(main, ["init", str(tmp_path / "cards")])
-    assert result.exit_code == 1 and "is not an empty directory" in result.stderr
-    assert (tmp_path / "cards").read_text() == "mine"
+def test_a_file_is_refused(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("afile").write_text("mine")
+    result = CliRunner().invoke(main, ["init", "afile"])
+    assert (result.exit_code, result.stderr) == (
+        1,
+        "afile: is a file: ankigen init starts a card set only in a new or empty directory, "
+        "and never overwrites a file\n1 problem found; nothing written.\n",
+    )
+    assert Path("afile").read_text() == "mine"
 
 
 def test_an_empty_directory_is_used(tmp_path: Path) -> None:
     (tmp_path / "cards").mkdir()
-    assert len(init(tmp_path / "cards").files) == 6  # 4 in the set, 2 schemas
+    assert len(init(tmp_path / "cards").files) == 7  # 5 in the set, 2 schemas
 
 
 def test_every_yaml_file_points_editors_at_its_schema(tmp_path: Path) -> None:
@@ -124,3 +130,42 @@ def test_every_yaml_file_points_editors_at_its_schema(tmp_path: Path) -> None:
         written = json.loads((root / found[1]).read_text())
         assert written == schema(which)
         jsonschema.validate(yaml.safe_load((root / name).read_text()), written)
+
+
+def test_the_next_command_can_be_pasted(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["init", "My Deck Ü"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == (
+        "next: edit the cards, then run `ankigen build 'My Deck Ü'`"
+    )
+
+
+def test_the_first_build_of_a_new_card_set_is_an_ordinary_one(tmp_path: Path) -> None:
+    """init's lock records the deck id and no card: the first build warns of no lost lock,
+    while a lock lost after a build is still reported."""
+    root = init(tmp_path / "deck").root
+    lock = json.loads((root / "ankigen.lock").read_text())
+    assert (lock["deck_id"], lock["cards"], lock["removed"]) == (
+        load_card_set(root).deck.id,
+        {},
+        {},
+    )
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "d.apkg")])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "5 notes (7 cards): 5 new, 0 changed, 0 removed\n" in result.stdout
+    assert "no lock file" not in result.stdout
+    (root / "ankigen.lock").unlink()
+    result = CliRunner().invoke(main, ["build", str(root), "-o", str(tmp_path / "d.apkg")])
+    assert "5 notes (7 cards), no lock file (first build?)" in result.stdout
+
+
+def test_the_deck_id_may_change_before_the_first_build(tmp_path: Path) -> None:
+    """No note was made with init's id yet, so changing it starts no new deck."""
+    root = init(tmp_path / "deck").root
+    deck = (root / "deck.yaml").read_text()
+    old = load_card_set(root).deck.id
+    (root / "deck.yaml").write_text(deck.replace(f"id: {old}", "id: my-own-id"))
+    report = build(root, tmp_path / "d.apkg", now=1_700_000_000)
+    assert report.warnings == [] and len(report.new) == 5
+    assert json.loads((root / "ankigen.lock").read_text())["deck_id"] == "my-own-id"

@@ -67,13 +67,59 @@
     return negated ? function (note) { return !test(note); } : test;
   }
 
+  // A whole search, as Anki's Browser reads one: terms side by side must all match,
+  // "or" (in any case) between them lets either match, and "(" ")" group them, "-("
+  // negating the group. A parenthesis left open closes at the end, one that closes
+  // nothing is ignored, and so is an "or" with nothing on one side (still being typed).
+  function search(text) {
+    const tokens = [];
+    let open = 0;
+    for (const token of text.match(/-?\(|\)|[^\s()]+/g) || []) {
+      if (token === ")" && open === 0) continue;  // closes nothing
+      open += token === ")" ? -1 : token.endsWith("(") ? 1 : 0;
+      tokens.push(token);
+    }
+    let at = 0;
+    function isOr() { return at < tokens.length && tokens[at].toLowerCase() === "or"; }
+    function every(tests) {
+      tests = tests.filter(Boolean);
+      if (!tests.length) return null;  // nothing to test: everything matches
+      return function (note) { return tests.every(function (test) { return test(note); }); };
+    }
+    function either() {  // and-groups joined by "or"
+      const groups = [all()];
+      while (isOr()) {
+        at += 1;
+        groups.push(all());
+      }
+      const tests = groups.filter(Boolean);
+      if (!tests.length) return null;
+      return function (note) { return tests.some(function (test) { return test(note); }); };
+    }
+    function all() {  // terms and groups side by side
+      const tests = [];
+      while (at < tokens.length && tokens[at] !== ")" && !isOr()) {
+        const token = tokens[at];
+        at += 1;
+        if (token === "(" || token === "-(") {
+          const inner = either();
+          if (tokens[at] === ")") at += 1;
+          if (inner) tests.push(token === "(" ? inner : function (note) { return !inner(note); });
+        } else {
+          tests.push(matcher(token));
+        }
+      }
+      return every(tests);
+    }
+    return either() || function () { return true; };
+  }
+
   function filter() {
-    const terms = document.getElementById("filter").value.split(/\s+/).filter(Boolean);
-    const tests = terms.map(matcher);
+    const matches = search(document.getElementById("filter").value);
     const correctedOnly = document.getElementById("corrected").getAttribute("aria-pressed") === "true";
     const changedOnly = document.getElementById("changed").getAttribute("aria-pressed") === "true";
     for (const note of cards) {
-      note.hidden = !(tests.every(function (test) { return test(note); }) &&
+      note.hidden = !(matches(note) &&
         (!correctedOnly || note.classList.contains("corrected")) &&
         (!changedOnly || note.classList.contains("changed")));
     }
