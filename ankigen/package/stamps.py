@@ -56,7 +56,10 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
             result.retyped[card.id] = before.kind
             before = None  # Anki cannot change a note's type: this is a new note
         first = card.first_id if card.first_id != card.id else ""
-        digest = fields_digest(r.fields)
+        if before is not None and before.hash == r.content_hash and before.fields:
+            digest = before.fields  # the same fields: the content hash covers them
+        else:
+            digest = fields_digest(r.fields)
         clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         result.cards[card.id] = next_stamp(
             before, r.content_hash, digest, now, card.category, first, card.kind, clozes
