@@ -17,10 +17,12 @@ from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environme
 from .package.notetype import note_type, note_type_name
 from .package.output import output_path
 from .package.stamps import day, restamp
-from .render import RenderedSet, render_with_problems
+from .render import RenderedCard, RenderedSet, render_with_problems
 from .render.cache import RenderCache
 from .source.format import KINDS
+from .source.load import read_yaml
 from .source.model import CardSet, Deck
+from .source.parsed import ParseCache
 from .source.validate import read_card_set
 
 
@@ -95,7 +97,10 @@ def check(root: Path, cache: bool = True) -> Checked:
 
 
 def _check(root: Path, cache: bool) -> Checked:
-    card_set, problems = read_card_set(root)
+    parsed = ParseCache(root) if cache else None
+    card_set, problems = read_card_set(root, parsed.read if parsed else read_yaml)
+    if parsed is not None:
+        parsed.save()
     if card_set is None:
         raise CardSetError(problems)
     render_cache = RenderCache(root) if cache else None
@@ -234,9 +239,14 @@ def _package(
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
     stamped = []
+    days: dict[int, str] = {}  # most cards share a time: one tag each
     for r in rendered.cards:
         mtime = stamping.cards[r.card.id].mtime
-        stamped.append((replace(r, tags=(*r.tags, changed_tag(deck, mtime))), mtime))
+        if (tag := days.get(mtime)) is None:
+            tag = days[mtime] = changed_tag(deck, mtime)
+        stamped.append(
+            (RenderedCard(r.card, r.fields, (*r.tags, tag), r.content_hash, r.ords), mtime)
+        )
 
     # Both files are written beside their places first, then both renamed: a build that
     # fails, or cannot write either one, leaves the package and the lock as they were.
@@ -372,7 +382,7 @@ def _kind_changes(previous: Lock, deck: Deck, rendered: RenderedSet) -> list[Pro
                 f"review history (find the old one with {search})"
             )
             warnings.append(warning(card.path, line, message))
-        elif gone := sorted(set(before.clozes) - {o + 1 for o in r.ords}):
+        elif before.clozes and (gone := sorted(set(before.clozes) - {o + 1 for o in r.ords})):
             numbers = ", ".join(f"c{n}" for n in gone)
             message = (
                 f"card '{card.id}': {numbers} removed, which leaves "

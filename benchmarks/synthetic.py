@@ -11,16 +11,17 @@ LEVELS = ("basic", "intermediate", "advanced")
 
 
 def card(i: int) -> tuple[str, str]:
-    """Question and answer (Markdown) of synthetic card ``i``: a list, inline math, code."""
-    question = f"Card {i}: what does the regulariser \\(\\lambda_{{{i % 7}}}\\) trade off?"
+    """Question and answer (Markdown) of synthetic card ``i``: a list, inline math, code,
+    each its own (no formula or code block repeats, so no cache of texts is flattered)."""
+    question = f"Card {i}: what does the regulariser \\(\\lambda_{{{i}}}\\) trade off?"
     answer = (
         f"Bias against variance, for model number {i}:\n\n"
-        f"- a larger \\(\\lambda\\) shrinks the weights \\(w_j \\to 0\\) (step {i % 13});\n"
+        f"- a larger \\(\\lambda\\) shrinks the weights \\(w_{{{i}}} \\to 0\\) (step {i});\n"
         "- a smaller one fits the training data more closely;\n"
-        f"- the penalty is \\(\\lambda \\sum_j w_j^2\\), as in ridge regression #{i}.\n\n"
+        f"- the penalty is \\(\\lambda_{{{i}}} \\sum_j w_j^2\\), as in ridge regression #{i}.\n\n"
         "```python\n"
-        f"def penalty(w, lam={i % 5 + 1}):\n"
-        "    return lam * sum(x * x for x in w)\n"
+        f"def penalty(w, lam={i}):\n"
+        f"    return lam * sum(x * x for x in w[:{i}])\n"
         "```\n"
     )
     return question, answer

@@ -124,7 +124,7 @@ def test_no_cache_neither_reads_nor_writes_the_cache(
         code, _, _ = run(*command, str(root), "--no-cache")
         assert code == 0 and list(cache_dir.iterdir()) == []
     code, _, _ = run("check", str(root))
-    assert code == 0 and len(list(cache_dir.glob("*.sqlite"))) == 1
+    assert code == 0 and len(list(cache_dir.glob("*.sqlite"))) == 2  # rendered, parsed
 
 
 def test_unwritable_output_is_a_clean_error(write_cards, tmp_path: Path) -> None:

@@ -23,7 +23,7 @@ def test_the_lock_records_the_deck_id(write_cards, tmp_path: Path) -> None:
     root = write_cards()
     build(root, tmp_path / "a.apkg", now=T0)
     data = json.loads((root / "ankigen.lock").read_text())
-    assert (data["version"], data["deck_id"]) == (3, "test-deck")
+    assert (data["version"], data["deck_id"]) == (4, "test-deck")
 
 
 def test_a_changed_deck_id_is_refused(write_cards, tmp_path: Path) -> None:

@@ -1,8 +1,10 @@
-"""Decks and notes, written with the note type as a byte-reproducible .apkg.
+"""Decks and notes, written with their note types as a byte-reproducible .apkg.
 
-genanki writes the collection; ids and modification times are then set from the
-lock file, because genanki stamps every note with one build time. How Anki's
-importer (rslib, import_export/package/apkg) treats each of them:
+Every id and time in the collection comes from the lock file and the deck id, and
+the rows are written in id order, so equal inputs give equal bytes. The collection
+has Anki's schema 11, as genanki writes it (templates/collection.sql), with the same
+values in every row. How Anki's importer (rslib, import_export/package/apkg) treats
+them:
 - notes are matched by GUID across the collection, so GUIDs come from ids only;
 - an existing note is updated only when the package's note mtime is newer;
 - note types are matched by id (see notetype.py);
@@ -11,24 +13,27 @@ importer (rslib, import_export/package/apkg) treats each of them:
 
 from __future__ import annotations
 
-import itertools
+import hashlib
 import json
 import shutil
 import sqlite3
 import tempfile
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
-
-import genanki
+from typing import Any, BinaryIO
 
 from ..interrupt import deferred
 from ..render import Media, RenderedCard
 from ..source.model import Deck
-from .notetype import NoteType, note_type_id, stable_id
+from .notetype import TEMPLATES, NoteType, note_type_id, stable_id
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+_BASE91 = (
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
+)
+_PAIRS = [high + low for high in _BASE91 for low in _BASE91]
 
 
 def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
@@ -37,8 +42,16 @@ def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
 
     Derived from the kind too (a basic card's as it always was), since Anki cannot
     change a note's type on import: it would skip a note of the same GUID but another
-    note type as "conflicting", or with "merge note types" refuse a cloze one."""
-    return genanki.guid_for(deck.id, card_id, *([kind] if kind != "basic" else []))
+    note type as "conflicting", or with "merge note types" refuse a cloze one.
+    It is genanki's ``guid_for``: Anki's base-91 form of a SHA-256 prefix."""
+    parts = (deck.id, card_id, *([kind] if kind != "basic" else []))
+    number = int.from_bytes(hashlib.sha256("__".join(parts).encode()).digest()[:8], "big")
+    pairs = []  # two digits at a time; the first digit is never a zero ("a")
+    while number:
+        number, pair = divmod(number, len(_PAIRS))
+        pairs.append(_PAIRS[pair])
+    digits = "".join(reversed(pairs))
+    return digits[1:] if digits[:1] == _BASE91[0] else digits
 
 
 @dataclass(frozen=True)
@@ -76,70 +89,17 @@ def write_apkg(
     """Write the whole .apkg to ``out``: collection, media map, then media files in name
     order. The collection is built in a temporary file in ``scratch``, not in memory.
     ``notetypes`` are those the cards use, each with its modification time."""
-    models = {
-        notetype.kind: genanki.Model(
-            note_type_id(deck, notetype.kind),
-            notetype.name,
-            fields=[dict(f) for f in notetype.fields],
-            templates=[dict(t) for t in notetype.templates],
-            css=notetype.css,
-            sort_field_index=0,
-            model_type=genanki.Model.CLOZE if notetype.is_cloze else genanki.Model.FRONT_BACK,
-        )
-        for notetype, _ in notetypes
-    }
-    root = genanki.Deck(stable_id(deck.id, "deck"), deck.name, description)
-    subdecks = {
-        c.id: genanki.Deck(stable_id(deck.id, "deck", c.id), f"{deck.name}::{deck.subdeck(c)}")
-        for c in deck.categories
-    }
-    notes: dict[str, Stamped] = {}  # by GUID
-    for card in cards:
-        r = card.rendered
-        note = genanki.Note(
-            models[r.card.kind], list(r.fields), tags=list(r.tags),
-            guid=guid(deck, r.card.first_id, r.card.kind),
-        )  # fmt: skip
-        note.cards = [genanki.Card(o) for o in r.ords]  # as Anki counts them, not genanki
-        subdecks[r.card.category].add_note(note)
-        notes[note.guid] = card
-    for model in models.values():
-        root.add_model(model)
-
     with deferred():  # an interrupt then finds it made and cleans it up
         scratch_dir = tempfile.TemporaryDirectory(dir=scratch, prefix=".ankigen-")
     with scratch_dir as tmp:
         collection = Path(tmp) / "collection.anki2"
-        conn = sqlite3.connect(collection)
-        conn.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to roll back to
-        conn.execute("PRAGMA synchronous = OFF")
-        cursor = conn.cursor()
-        # Small temporary ids that cannot collide with the final, millisecond-sized ones.
-        genanki.Package([root, *subdecks.values()]).write_to_db(
-            cursor, notetypes[0][1], itertools.count(1)
-        )
-        del root, subdecks  # the notes are in the database now
-        _set_notetype_mtimes(cursor, deck, notetypes)
-        rows = [
-            (notes[note_guid].note_id, notes[note_guid].mtime, notes[note_guid].due, temporary)
-            for note_guid, temporary in cursor.execute("SELECT guid, id FROM notes").fetchall()
-        ]
-        final = {old: n for n, _, _, old in rows}
-        cursor.executemany(
-            "UPDATE cards SET id = ? WHERE id = ?",
-            ((final[nid] + index, cid) for cid, nid, index in _card_indexes(cursor)),
-        )
-        cursor.executemany(
-            "UPDATE cards SET nid = ?, mod = ?, due = ? WHERE nid = ?",
-            ((n, mod, due, old) for n, mod, due, old in rows),
-        )
-        cursor.executemany(
-            "UPDATE notes SET id = ?, mod = ? WHERE id = ?",
-            ((n, mod, old) for n, mod, _, old in rows),
-        )
-        conn.commit()
-        conn.close()
-
+        db = sqlite3.connect(collection)
+        try:
+            db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to roll back to
+            db.execute("PRAGMA synchronous = OFF")
+            _write_collection(db, deck, description, notetypes, cards)
+        finally:
+            db.close()
         media_map = json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()
         with zipfile.ZipFile(out, "w") as archive:
             _add(archive, "collection.anki2", collection)
@@ -148,28 +108,92 @@ def write_apkg(
                 _add(archive, str(i), m.source)
 
 
-def _card_indexes(cursor: sqlite3.Cursor) -> list[tuple[int, int, int]]:
-    """(card id, note id, position of the card among its note's, by ord)."""
-    rows = cursor.execute("SELECT id, nid FROM cards ORDER BY nid, ord").fetchall()
-    found, index, last = [], 0, None
-    for cid, nid in rows:
-        index = index + 1 if nid == last else 0
-        found.append((cid, nid, index))
-        last = nid
-    return found
-
-
-def _set_notetype_mtimes(
-    cursor: sqlite3.Cursor, deck: Deck, notetypes: list[tuple[NoteType, int]]
+def _write_collection(
+    db: sqlite3.Connection,
+    deck: Deck,
+    description: str,
+    notetypes: list[tuple[NoteType, int]],
+    cards: list[Stamped],
 ) -> None:
-    """genanki stamps every note type with one time; each has its own in the lock."""
-    if all(mtime == notetypes[0][1] for _, mtime in notetypes):
-        return  # leaves genanki's bytes as they are
-    (models_json,) = cursor.execute("SELECT models FROM col").fetchone()
-    models = json.loads(models_json)
-    for notetype, mtime in notetypes:
-        models[str(note_type_id(deck, notetype.kind))]["mod"] = mtime
-    cursor.execute("UPDATE col SET models = ?", (json.dumps(models),))
+    db.executescript((TEMPLATES / "collection.sql").read_text(encoding="utf-8"))
+    subdecks = {c.id: stable_id(deck.id, "deck", c.id) for c in deck.categories}
+    decks = json.loads(db.execute("SELECT decks FROM col").fetchone()[0])
+    root = stable_id(deck.id, "deck")
+    decks[str(root)] = _deck_json(root, deck.name, description)
+    for c in deck.categories:
+        decks[str(subdecks[c.id])] = _deck_json(subdecks[c.id], f"{deck.name}::{deck.subdeck(c)}")
+    # A note type's deck is the last subdeck holding its notes (the root if none), as genanki
+    # leaves it; Anki's importer does not use it.
+    last = {kind: root for kind in (n.kind for n, _ in notetypes)}
+    for c in deck.categories:
+        for kind in {s.rendered.card.kind for s in cards if s.rendered.card.category == c.id}:
+            last[kind] = subdecks[c.id]
+    models = {
+        str(note_type_id(deck, n.kind)): _notetype_json(deck, n, mtime, last[n.kind])
+        for n, mtime in notetypes
+    }
+    db.execute("UPDATE col SET decks = ?, models = ?", (json.dumps(decks), json.dumps(models)))
+    in_order = sorted(cards, key=lambda s: s.note_id)
+    mids = {n.kind: note_type_id(deck, n.kind) for n, _ in notetypes}
+    db.executemany(
+        "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, 0, 0, '')",
+        (_note_row(deck, s, mids[s.rendered.card.kind]) for s in in_order),
+    )
+    db.executemany(
+        "INSERT INTO cards VALUES (?, ?, ?, ?, ?, -1, 0, 0, ?, 0, 0, 0, 0, 0, 0, 0, 0, '')",
+        (row for s in in_order for row in _card_rows(s, subdecks[s.rendered.card.category])),
+    )
+    db.commit()
+
+
+def _note_row(deck: Deck, s: Stamped, mid: int) -> tuple[Any, ...]:
+    r, card = s.rendered, s.rendered.card
+    tags = f" {' '.join(r.tags)} "
+    return (s.note_id, guid(deck, card.first_id, card.kind), mid, s.mtime, tags,
+            "\x1f".join(r.fields), r.fields[0])  # fmt: skip
+
+
+def _card_rows(s: Stamped, deck_id: int) -> Iterator[tuple[int, ...]]:
+    """One card per template (a cloze: per number), in the order of ``ords``, which is
+    that of their ids."""
+    for index, ord_ in enumerate(s.rendered.ords):
+        yield (s.note_id + index, s.note_id, deck_id, ord_, s.mtime, s.due)
+
+
+def _deck_json(deck_id: int, name: str, description: str = "") -> dict[str, Any]:
+    """A deck as genanki writes it."""
+    return {
+        "collapsed": False, "conf": 1, "desc": description, "dyn": 0, "extendNew": 0,
+        "extendRev": 50, "id": deck_id, "lrnToday": [163, 2], "mod": 1425278051, "name": name,
+        "newToday": [163, 2], "revToday": [163, 0], "timeToday": [163, 23598], "usn": -1,
+    }  # fmt: skip
+
+
+_LATEX_PRE = (
+    "\\documentclass[12pt]{article}\n\\special{papersize=3in,5in}\n"
+    "\\usepackage[utf8]{inputenc}\n\\usepackage{amssymb,amsmath}\n\\pagestyle{empty}\n"
+    "\\setlength{\\parindent}{0in}\n\\begin{document}\n"
+)
+
+
+def _notetype_json(deck: Deck, notetype: NoteType, mtime: int, deck_id: int) -> dict[str, Any]:
+    """A note type as genanki writes it, in Anki's schema-11 form."""
+    fields = [
+        {**f, "ord": i, "font": "Liberation Sans", "media": [], "rtl": False, "size": 20,
+         "sticky": False}
+        for i, f in enumerate(notetype.fields)
+    ]  # fmt: skip
+    templates = [
+        {**t, "ord": i, "bafmt": "", "bqfmt": "", "bfont": "", "bsize": 0, "did": None}
+        for i, t in enumerate(notetype.templates)
+    ]
+    return {
+        "css": notetype.css, "did": deck_id, "flds": fields,
+        "id": str(note_type_id(deck, notetype.kind)), "latexPost": "\\end{document}",
+        "latexPre": _LATEX_PRE, "latexsvg": False, "mod": mtime, "name": notetype.name,
+        "req": notetype.required, "sortf": 0, "tags": [], "tmpls": templates,
+        "type": 1 if notetype.is_cloze else 0, "usn": -1, "vers": [],
+    }  # fmt: skip
 
 
 def _add(archive: zipfile.ZipFile, name: str, content: bytes | Path) -> None:

@@ -28,6 +28,7 @@ import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -97,12 +98,67 @@ class Lock:
             data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
         if self.schemas:
             data["schemas"] = self.schemas
-        return json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+        return dumps(data) + "\n"
 
     def newest(self) -> int:
         """The latest time this lock holds (0 if none)."""
         times = [s.mtime for s in (*self.cards.values(), *self.notetypes.values())]
         return max([*times, self.notetype.mtime if self.notetype else 0])
+
+
+def dumps(value: Any) -> str:
+    """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)`` of plain data
+    (dicts with text keys, lists, text, numbers, true/false, null) in half the time:
+    json indents in Python, generator by generator."""
+    out: list[str] = []
+    _dump(value, "\n", out)
+    return "".join(out)
+
+
+def _scalar(value: Any) -> str | None:
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)
+    if kind is int:
+        return int.__repr__(value)
+    if kind is bool or value is None:
+        return _CONSTANTS[value]
+    if kind is float:
+        return json.dumps(value)
+    return None
+
+
+_CONSTANTS = {None: "null", True: "true", False: "false"}
+
+
+def _dump(value: Any, pad: str, out: list[str]) -> None:
+    if (text := _scalar(value)) is not None:
+        out.append(text)
+        return
+    inner = pad + " "
+    if type(value) is dict:
+        keys = sorted(value)
+        if any(type(key) is not str for key in keys):
+            raise TypeError("keys must be text")
+        items = [(encode_basestring(key) + ": ", value[key]) for key in keys]
+        opening, closing = "{", "}"
+    elif type(value) in (list, tuple):
+        items = [("", item) for item in value]
+        opening, closing = "[", "]"
+    else:
+        raise TypeError(f"{type(value).__name__} is not plain data")
+    if not items:
+        out.append(opening + closing)
+        return
+    separator = opening + inner
+    for prefix, item in items:
+        if (text := _scalar(item)) is not None:
+            out.append(separator + prefix + text)
+        else:
+            out.append(separator + prefix)
+            _dump(item, inner, out)
+        separator = "," + inner
+    out.append(pad + closing)
 
 
 def _stamp_json(stamp: Stamp) -> dict[str, object]:
@@ -254,6 +310,12 @@ def next_stamp(
     each_field: tuple[str, ...] = (),
 ) -> Stamp:
     """The stamp for a card: ``next_mtime``, with what it had before kept."""
+    same = (content_hash, category, fields, first, "", kind, clozes, was, each_field)
+    if previous is not None and same == (
+        previous.hash, previous.category, previous.fields, previous.first, previous.removed,
+        previous.kind, previous.clozes, previous.was, previous.each_field,
+    ):  # fmt: skip
+        return previous  # unchanged: what this would make of it
     mtime = next_mtime(previous, content_hash, now)
     earlier = previous.earlier if previous else ()
     if previous is not None and previous.mtime != mtime:

@@ -10,36 +10,12 @@ import hashlib
 import html
 import json
 from dataclasses import dataclass
-from importlib import resources
-from typing import ClassVar
-
-from pygments.formatters import HtmlFormatter
-from pygments.styles.gh_dark import GhDarkStyle
-from pygments.token import Keyword, Name
+from pathlib import Path
 
 from ..render.cards import NOTE_FIELDS
-from ..render.highlight import HIGHLIGHT_CLASS
 from ..source.model import DEFAULT_LABELS, Deck
 
-_CONSTANT = GhDarkStyle.styles[Keyword.Constant]  # github-dark's blue for True, None
-
-
-class NightCodeStyle(GhDarkStyle):
-    """Pygments' github-dark, plus a colour for the token types it leaves in the
-    plain text colour although the light style colours them: builtins (Python's
-    ``len``, ``self``; SQL's type names) and attributes, in github-dark's own blue
-    for constants.  No installed dark style colours every token type that
-    "default" colours with 4.5:1 contrast (tests/package/test_notetype.py)."""
-
-    name = "ankigen-night"
-    styles: ClassVar[dict] = {
-        **GhDarkStyle.styles,
-        Name.Builtin: _CONSTANT,
-        Name.Attribute: _CONSTANT,
-    }
-
-
-CODE_STYLE, CODE_STYLE_NIGHT = "default", NightCodeStyle
+TEMPLATES = Path(__file__).parent / "templates"
 
 
 def stable_id(*parts: str) -> int:
@@ -74,6 +50,21 @@ class NoteType:
     def is_cloze(self) -> bool:
         return self.kind == "cloze"
 
+    @property
+    def required(self) -> list[list]:
+        """Schema 11's ``req``: the fields each template's front needs, as genanki works
+        them out from the fronts (a test does it again); the fronts are the same for
+        every deck."""
+        return [[template, how, list(fields)] for template, how, fields in _REQUIRED[self.kind]]
+
+
+_REQUIRED = {
+    "basic": ((0, "all", (0,)),),
+    "cloze": ((0, "all", (2,)),),
+    "reversed": ((0, "any", (0, 2)), (1, "any", (1, 2))),
+    "type-in": ((0, "any", (0, 3)),),
+}
+
 
 def note_type_id(deck: Deck, kind: str = "basic") -> int:
     """Fixed by the deck id and the kind; a basic note type keeps the id it always had."""
@@ -86,10 +77,9 @@ def note_type_name(deck: Deck, kind: str = "basic") -> str:
 
 def note_type(deck: Deck, kind: str = "basic") -> NoteType:
     """The note type of one kind of card: its own fields and templates, the same CSS."""
-    files = resources.files("ankigen.package") / "templates"
 
     def read(name: str) -> str:
-        return (files / name).read_text(encoding="utf-8")
+        return (TEMPLATES / name).read_text(encoding="utf-8")
 
     boxes = read("boxes.html")
     for box in DEFAULT_LABELS:  # a deck's own titles, as text
@@ -114,13 +104,7 @@ def note_type(deck: Deck, kind: str = "basic") -> NoteType:
             ("Card", meta + read("type-in-front.html"), meta + read("type-in-back.html") + boxes)
         ],
     }[kind]
-    code_css = "\n".join(
-        (
-            HtmlFormatter(style=CODE_STYLE).get_style_defs(f".{HIGHLIGHT_CLASS}"),
-            HtmlFormatter(style=CODE_STYLE_NIGHT).get_style_defs(f".nightMode .{HIGHLIGHT_CLASS}"),
-        )
-    )
-    css = read("style.css") + "\n" + code_css
+    css = read("style.css") + "\n" + read("code.css")  # made by codestyle.py
     if kind != "basic":
         css += read("kinds.css")
     if deck.css:

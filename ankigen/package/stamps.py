@@ -70,11 +70,13 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
             was = tuple(k for k in dict.fromkeys((*was, before.kind)) if k != card.kind)
             before = None  # Anki cannot change a note's type: this is a new note
         first = card.first_id if card.first_id != card.id else ""
-        digest = fields_digest(r.fields)
+        same = before is not None and before.hash == r.content_hash  # so the same fields
+        digest = before.fields if same and before.fields else fields_digest(r.fields)
+        each = before.each_field if same and before.each_field else field_digests(r.fields)
         clozes = tuple(o + 1 for o in r.ords) if card.kind == "cloze" else ()
         result.cards[card.id] = next_stamp(
             before, r.content_hash, digest, now, card.category, first, card.kind, clozes, was,
-            field_digests(r.fields),
+            each,
         )  # fmt: skip
         if before is None:
             result.new.append(card.id)

@@ -14,30 +14,27 @@ makes. Deleting it is always safe.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
+import json
 import os
-import sqlite3
-import sys
-from collections.abc import Iterable
-from importlib import metadata
+import re
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
-CACHE_VERSION = "1"
+from ..cachefile import CacheFile, cache_path
+from .markdown import MediaRef
+
+CACHE_VERSION = "2"
 # What shapes the HTML, or decides which texts have problems (those are never cached).
 _SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
-_PACKAGES = ("Markdown", "Pygments", "nh3", "justhtml", "latex2mathml")
-
-
-def cache_dir() -> Path:
-    """``$ANKIGEN_CACHE_DIR``, else the platform's user cache directory."""
-    if configured := os.environ.get("ANKIGEN_CACHE_DIR"):
-        return Path(configured)
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
-    elif sys.platform == "darwin":
-        base = Path.home() / "Library" / "Caches"
-    else:
-        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "ankigen"
+# Distributions, with the module each installs.
+_PACKAGES = {
+    "Markdown": "markdown",
+    "Pygments": "pygments",
+    "nh3": "nh3",
+    "justhtml": "justhtml",
+    "latex2mathml": "latex2mathml",
+}
 
 
 def _fingerprint() -> bytes:
@@ -46,75 +43,91 @@ def _fingerprint() -> bytes:
     digest = hashlib.sha256(CACHE_VERSION.encode())
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
-    for package in _PACKAGES:
-        digest.update(f"{package} {metadata.version(package)}".encode())
+    for package, module in _PACKAGES.items():
+        digest.update(f"{package} {version(package, module)}".encode())
     return digest.digest()
 
 
+def version(distribution: str, module: str) -> str:
+    """The installed version of ``distribution``, from the name of the ``*.dist-info``
+    directory beside its ``module``, which wheels name ``<name>-<version>.dist-info``;
+    importlib.metadata when there is no such directory. (importlib.metadata finds it
+    the same way, by scanning sys.path, but importing it and the scan cost more than a
+    build of a small deck.)"""
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin:
+        where = Path(spec.origin).parent
+        site = where.parent if spec.submodule_search_locations else where
+        wanted = _normal(distribution)
+        found = [
+            name.rpartition(".")[0].split("-")[1]
+            for name in os.listdir(site)
+            if name.endswith(".dist-info") and _normal(name.split("-")[0]) == wanted
+        ]
+        if len(found) == 1:
+            return found[0]
+    from importlib import metadata
+
+    return metadata.version(distribution)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
+
+
 class RenderCache:
-    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used."""
+    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used.
+
+    A text that names media files is stored with them (their packaged names), and used
+    only while they are the same files (``Renderer.reuse``)."""
 
     def __init__(self, root: Path, directory: Path | None = None) -> None:
-        directory = directory or cache_dir()
-        name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-        self.path = directory / f"{name}.sqlite"
+        self._file = CacheFile(cache_path(root, directory=directory), "html", "TEXT")
+        self.path = self._file.path
         self._salt = _fingerprint()
-        self._stored: dict[str, tuple[str, str]] = {}  # key -> (html, checksum)
+        self._stored = self._file.read()  # key -> html (or, for a text with media, JSON)
         self._used: set[str] = set()
-        self._unreadable = False
-        if self.path.is_file():
-            try:
-                db = sqlite3.connect(self.path)
-                try:
-                    rows = db.execute("SELECT key, html, checksum FROM entries").fetchall()
-                finally:
-                    db.close()
-                self._stored = {key: (html, check) for key, html, check in rows}
-            except (sqlite3.Error, OSError, ValueError):
-                self._unreadable = True
 
-    def _key(self, text: str) -> str:
-        return hashlib.sha256(self._salt + text.encode()).hexdigest()
+    def _key(self, text: str, media: bool = False) -> str:
+        return hashlib.sha256(self._salt + b"media\x1f" * media + text.encode()).hexdigest()
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
         """The stored HTML of those ``texts`` that have a sound entry."""
         found = {}
         for text in texts:
             key = self._key(text)
-            entry = self._stored.get(key)
-            if entry is not None and _checksum(key, entry[0]) == entry[1]:
-                found[text] = entry[0]
+            html = self._stored.get(key)
+            if html is not None:
+                found[text] = html
                 self._used.add(key)
         return found
 
-    def save(self, fresh: dict[str, str]) -> None:
-        """Store ``fresh`` (HTML by text) and drop entries no lookup asked for.
-        A failure only costs speed: the next build renders those texts again."""
-        new = {self._key(text): html for text, html in fresh.items()}
-        stale = set(self._stored) - self._used - set(new)
-        if not new and not stale and not self._unreadable:
-            return
-        try:
-            if self._unreadable:
-                self.path.unlink()  # start over
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            db = sqlite3.connect(self.path)
+    def lookup_media(
+        self, texts: Iterable[str], reuse: Callable[[list[MediaRef]], bool]
+    ) -> dict[str, str]:
+        """The stored HTML of those ``texts`` that name media files, for which ``reuse``
+        of those files says yes."""
+        found = {}
+        for text in texts:
+            key = self._key(text, media=True)
+            if (entry := self._stored.get(key)) is None:
+                continue
             try:
-                with db:
-                    db.execute(
-                        "CREATE TABLE IF NOT EXISTS entries"
-                        " (key TEXT PRIMARY KEY, html TEXT NOT NULL, checksum TEXT NOT NULL)"
-                    )
-                    db.executemany("DELETE FROM entries WHERE key = ?", ((k,) for k in stale))
-                    db.executemany(
-                        "INSERT OR REPLACE INTO entries VALUES (?, ?, ?)",
-                        ((k, html, _checksum(k, html)) for k, html in new.items()),
-                    )
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError):
-            pass
+                html, refs = json.loads(entry)
+                refs = [(str(a), str(b), str(c), str(d)) for a, b, c, d in refs]
+            except (ValueError, TypeError):
+                continue
+            if isinstance(html, str) and reuse(refs):
+                found[text] = html
+                self._used.add(key)
+        return found
 
-
-def _checksum(key: str, html: str) -> str:
-    return hashlib.sha256(f"{key}\x1f{html}".encode()).hexdigest()[:16]
+    def save(
+        self, fresh: dict[str, str], fresh_media: dict[str, tuple[str, list[MediaRef]]]
+    ) -> None:
+        """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
+        text), and drop entries no lookup used. A failure only costs speed: the next
+        build renders those texts again."""
+        new = {self._key(text): html for text, html in fresh.items()}
+        new |= {self._key(t, media=True): json.dumps(entry) for t, entry in fresh_media.items()}
+        self._file.write(new, self._file.keys() - self._used - set(new))

@@ -71,9 +71,12 @@ def render_with_problems(
     texts = list(dict.fromkeys(markdown_texts(card_set)))
     if cache is not None:
         renderer.done.update(cache.lookup(texts))
+        left = [text for text in texts if text not in renderer.done]
+        renderer.done.update(cache.lookup_media(left, renderer.reuse))
     todo = [text for text in texts if text not in renderer.done]
-    renderer.fresh.update(render_in_parallel(card_set, todo, workers))
-    renderer.done.update(renderer.fresh)
+    if todo:
+        renderer.fresh.update(render_in_parallel(card_set, todo, workers))
+        renderer.done.update(renderer.fresh)
     cards = tuple(render_card(renderer, card) for card in card_set.cards)
     for card in cards:
         renderer.problems += card_problems(card)
@@ -81,7 +84,7 @@ def render_with_problems(
         renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     )
     if cache is not None:
-        cache.save(renderer.fresh)
+        cache.save(renderer.fresh, renderer.fresh_media)
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
 
 
@@ -95,7 +98,7 @@ def markdown_texts(card_set: CardSet) -> Iterator[str]:
             for t in (card.question, card.answer, card.text, card.extra, card.correction)
         ),
     ):
-        if text.strip():
+        if text and not text.isspace():
             yield text
 
 
@@ -173,7 +176,9 @@ def card_problems(rendered: RenderedCard) -> list[Problem]:
             problems.append(
                 Problem(card.path, card.lines.get(key, card.line), f"card '{card.id}': {message}")
             )
-    size = sum(len(field.encode()) for field in rendered.fields)
+    size = sum(map(len, rendered.fields))  # characters; UTF-8 takes at most 4 bytes each
+    if size * 4 > HUGE_CARD:
+        size = sum(len(field.encode()) for field in rendered.fields)
     if size > HUGE_CARD:
         problems.append(
             warning(

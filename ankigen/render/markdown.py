@@ -7,14 +7,11 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-
-import markdown
+from typing import Any
 
 from ..errors import Problem, warning
 from ..source.model import CardSet
-from .highlight import HIGHLIGHT_CLASS, FencedCode
 from .media import SYNC_LIMIT, Media, MediaFiles
-from .sanitize import Sanitizer
 from .tex import dollar_problems, tex_problem
 
 # Code first, so that math-like text inside code is left alone; then Anki's
@@ -30,55 +27,74 @@ _PROTECT = re.compile(
 _TOKEN = "ankigenmath{}x"
 _TOKEN_RE = re.compile(r"ankigenmath(\d+)x")
 _SOUND = re.compile(r"\[sound:([^\]]+)\]")  # as Anki finds them (rslib text.rs AV_TAGS)
+# A media file a text names: (src, kind of reference, packaged name, night variant's or "").
+MediaRef = tuple[str, str, str, str]
 
 
 class Renderer:
-    """One Markdown converter, reused for every field (building it is the slow part).
+    """One Markdown converter, reused for every field (building it is the slow part),
+    made when the first text needs it: a build whose texts are all cached imports
+    neither Markdown, Pygments nor the sanitizer.
 
     ``done`` holds HTML rendered elsewhere (the cache, other processes), by text;
-    ``fresh`` collects what this renderer made that depends on its text alone:
-    texts with media or problems depend on more, and are never put there."""
+    ``fresh`` collects what this renderer made that depends on its text alone, and
+    ``fresh_media`` what depends on its text and the media files it names, with those
+    files (see ``reuse``). Texts with problems depend on more, and go in neither."""
 
     def __init__(self, card_set: CardSet) -> None:
         self.card_set = card_set
         self.done: dict[str, str] = {}
         self.fresh: dict[str, str] = {}
+        self.fresh_media: dict[str, tuple[str, list[MediaRef]]] = {}
         self.problems: list[Problem] = []
         self.media = MediaFiles(card_set.root, card_set.deck.id)
         self._where: tuple[Path, int | None] = (Path(), None)
         self._warned: set[str] = set()  # media files already reported as too large
-        self._sanitizer = Sanitizer(self._media)
-        self._fences = FencedCode(self.problem)
-        self._md = markdown.Markdown(
-            extensions=[
-                self._fences,
-                "codehilite",  # indented code blocks; fenced ones are self._fences'
-                "tables",
-                "sane_lists",
-            ],
-            extension_configs={
-                "codehilite": {"css_class": HIGHLIGHT_CLASS, "guess_lang": False},
-            },
-            output_format="html",
-        )
+        self._refs: list[MediaRef] = []  # of the text being rendered
+        self._md: Any = None
+
+    def _converter(self) -> Any:
+        if self._md is None:
+            import markdown
+            from markdown.extensions.codehilite import CodeHiliteExtension
+            from markdown.extensions.sane_lists import SaneListExtension
+            from markdown.extensions.tables import TableExtension
+
+            from .highlight import HIGHLIGHT_CLASS, FencedCode
+            from .sanitize import Sanitizer
+
+            self._sanitizer = Sanitizer(self._media)
+            self._fences = FencedCode(self.problem)
+            # Extensions as objects, not names: a name has python-markdown look through
+            # every installed package's entry points, which takes longer than the rest.
+            self._md = markdown.Markdown(
+                extensions=[
+                    self._fences,
+                    # indented code blocks; fenced ones are self._fences'
+                    CodeHiliteExtension(css_class=HIGHLIGHT_CLASS, guess_lang=False),
+                    TableExtension(),
+                    SaneListExtension(),
+                ],
+                output_format="html",
+            )
+        return self._md
 
     def markdown(self, text: str, path: Path, line: int | None) -> str:
-        if not text.strip():
+        if not text or text.isspace():  # as strip() would find, without copying the text
             return ""
         if (done := self.done.get(text)) is not None:
             return done
+        md = self._converter()
         self._where = (path, line)
-        problems, sounds = len(self.problems), 0
+        problems, self._refs = len(self.problems), []
         protected: list[str] = []  # the HTML of each token
 
         def protect(match: re.Match[str]) -> str:
-            nonlocal sounds
             if match["math"] is not None:
                 if why := tex_problem(match["math"]):
                     self.problem(why)
                 protected.append(html.escape(match["math"], quote=False))
             elif match["sound"] is not None:
-                sounds += 1
                 protected.append(self._sound(match["file"]) or html.escape(match[0], quote=False))
             else:
                 return match[0]
@@ -86,19 +102,38 @@ class Renderer:
 
         for message in _plain_text_problems(text):
             self.problems.append(warning(*self._where, message))
-        self._md.reset()
+        md.reset()
         self._fences.reset()
-        converted = self._md.convert(_PROTECT.sub(protect, text))
+        converted = md.convert(_PROTECT.sub(protect, text))
         converted = _TOKEN_RE.sub(lambda m: protected[int(m[1])], converted)
         converted = self._fences.restore(converted).strip()  # as Markdown strips its output
         sanitized = self._sanitizer.clean(converted)
         for message in sanitized.problems:
             self.problem(message)
+        own = True  # every [sound:…] is one this text packaged, whatever other texts do
         if "[sound:" in sanitized.html:
-            self._unpackaged_sounds(sanitized.html, protected)
-        if (problems, sounds, sanitized.media) == (len(self.problems), 0, 0):
-            self.fresh[text] = sanitized.html
+            own = self._unpackaged_sounds(sanitized.html, protected)
+        if len(self.problems) == problems and own:
+            if self._refs:
+                self.fresh_media[text] = (sanitized.html, self._refs)
+            else:
+                self.fresh[text] = sanitized.html
         return sanitized.html
+
+    def reuse(self, refs: list[MediaRef]) -> bool:
+        """Whether a cached text's media files are still those it was rendered with: then
+        its HTML is what rendering it gives, and the files are packaged as rendering it
+        would package them."""
+        for src, what, name, night in refs:
+            media, _ = self.media.add(src, what)
+            if media is None or (media.name, media.night.name if media.night else "") != (
+                name,
+                night,
+            ):
+                return False
+            if any(f.size > SYNC_LIMIT for f in (media, media.night) if f):
+                return False
+        return True
 
     def problem(self, message: str) -> None:
         """A problem in the text being rendered, at its file and line."""
@@ -111,6 +146,8 @@ class Renderer:
     def _media(self, src: str, what: str) -> tuple[Media | None, str]:
         """A local file the text refers to, packaged; a warning if AnkiWeb will not sync it."""
         media, why = self.media.add(src, what)
+        if media is not None:
+            self._refs.append((src, what, media.name, media.night.name if media.night else ""))
         for file in (media, media and media.night):
             if file and file.size > SYNC_LIMIT and file.name not in self._warned:
                 self._warned.add(file.name)
@@ -124,16 +161,23 @@ class Renderer:
                 )
         return media, why
 
-    def _unpackaged_sounds(self, html_text: str, protected: list[str]) -> None:
+    def _unpackaged_sounds(self, html_text: str, protected: list[str]) -> bool:
         """Anki plays every ``[sound:…]`` of a field, wherever it stands: each one must
-        name a packaged file (or have been reported already)."""
+        name a packaged file (or have been reported already). True if each one is a file
+        this text packaged, so that the outcome does not depend on other texts."""
         packaged = {m.name for m in self.media.files.values()}
+        own = {name for _, _, name, _ in self._refs}
+        alone = True
         for name in _SOUND.findall(html_text):
-            if html.unescape(name) not in packaged and f"[sound:{name}]" not in protected:
+            if f"[sound:{name}]" in protected:
+                continue
+            alone = alone and html.unescape(name) in own
+            if html.unescape(name) not in packaged:
                 self.problem(
                     f"[sound:{html.unescape(name)}] stands inside code or HTML, where it cannot "
                     "be packaged (Anki plays it wherever it is): write it in the text"
                 )
+        return alone
 
     def _sound(self, src: str) -> str | None:
         """``[sound:…]`` with the packaged name of its file; None if it has none."""

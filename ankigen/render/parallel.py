@@ -16,11 +16,9 @@ cancels them, so that the pool's own cleanup then fails on Python 3.11.)
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import sys
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from typing import Any
 
 from ..interrupt import blocked, in_worker
 from ..source.model import CardSet
@@ -45,6 +43,10 @@ def render_in_parallel(
     workers = min(workers or available_cores(), len(texts) // MIN_TEXTS_PER_WORKER)
     if workers < 2:
         return {}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
     size = -(-len(texts) // (workers * 4))  # a few chunks per worker evens out the load
     chunks = [texts[i : i + size] for i in range(0, len(texts), size)]
     others = set(multiprocessing.active_children())
@@ -70,8 +72,10 @@ def render_in_parallel(
     }
 
 
-def _context() -> multiprocessing.context.BaseContext:
-    # fork starts fastest and needs no pickling of the card set; it is safe on Linux.
+def _context() -> Any:
+    """fork starts fastest and needs no pickling of the card set; it is safe on Linux."""
+    import multiprocessing
+
     return multiprocessing.get_context("fork" if sys.platform == "linux" else "spawn")
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from ..errors import Problem
 from . import format as spec
 from .keys import ID_PATTERN, Keys, close_match, kind_of, read_mapping
-from .load import LineDict
+from .load import LineDict, Reader, read_yaml
 from .model import Card, Deck, Question, Reading
 
 SOURCES_FILE = "sources.yaml"
@@ -19,9 +19,13 @@ READING_KEYS = tuple(key.name for key in spec.READING_KEYS)
 
 
 def read_card_file(
-    path: Path, deck: Deck | None, questions: dict[str, Question] | None, problems: list[Problem]
+    path: Path,
+    deck: Deck | None,
+    questions: dict[str, Question] | None,
+    problems: list[Problem],
+    read: Reader = read_yaml,
 ) -> list[Card]:
-    data = read_mapping(path, "a card file", problems)
+    data = read_mapping(path, "a card file", problems, read)
     if data is None:
         return []
     keys = Keys(data, path, "card file", CARD_FILE_KEYS, problems)
@@ -62,7 +66,10 @@ def _card(
         keys.problem(None, f"{what} has no {' and no '.join(missing)}")
     values: dict[str, Any] = {}
     for key in spec.CARD_KEYS[kind]:
-        values[key.name] = _card_value(keys, key, key.required and len(missing) < 2, questions)
+        if not key.required and data.get(key.name) is None:
+            values[key.name] = _ABSENT[key.value]  # what _card_value gives, with no problem
+        else:
+            values[key.name] = _card_value(keys, key, key.required and len(missing) < 2, questions)
     if kind == "type-in" and "\n" in values["answer"].strip():
         keys.problem(
             "answer",
@@ -87,6 +94,13 @@ def _card(
         line=data.line,
         lines=dict(data.key_lines),
     )
+
+
+# The value of an optional key that is absent (or null), by its kind of value.
+_ABSENT: dict[str, Any] = {
+    spec.MARKDOWN: "", spec.LINE: "", spec.KIND: "basic", spec.IDS: (), spec.TAGS: (),
+    spec.LEVEL: "", spec.PREVIOUS: (), spec.READING: (),
+}  # fmt: skip
 
 
 def _card_hint(kind: str, key: str) -> str:

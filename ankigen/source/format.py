@@ -4,6 +4,7 @@ that what an editor accepts and what ``ankigen check`` accepts cannot drift apar
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 LEVELS = ("basic", "intermediate", "advanced")
@@ -119,5 +120,6 @@ CARD_HINTS = {
 }
 
 
+@functools.cache
 def card_key_names(kind: str) -> tuple[str, ...]:
     return tuple(key.name for key in CARD_KEYS[kind])

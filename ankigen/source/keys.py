@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
-from .load import LineDict, read_yaml
+from .load import LineDict, Reader, read_yaml
 
 ID_PATTERN = re.compile(r"[a-z0-9-]+")
 
@@ -142,8 +142,10 @@ def _as_text(value: Any) -> str:
     return value.isoformat() if isinstance(value, datetime.date) else str(value)
 
 
-def read_mapping(path: Path, what: str, problems: list[Problem]) -> LineDict | None:
-    data, found = read_yaml(path)
+def read_mapping(
+    path: Path, what: str, problems: list[Problem], read: Reader = read_yaml
+) -> LineDict | None:
+    data, found = read(path)
     problems += found
     if data is None or (found and not isinstance(data, LineDict)):
         return None

@@ -10,6 +10,7 @@ never code.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -23,17 +24,23 @@ _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is severa
 class LineDict(dict):
     """A mapping that knows the line it starts on and the line of each key."""
 
-    line: int = 0
+    __slots__ = ("key_lines", "line")
+    line: int
     key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
+_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 _MERGE = "tag:yaml.org,2002:merge"
 
 
 class _LineLoader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loading as PyYAML does it, with two shortcuts for plain text, which is most of
+    a card file: no pattern is tried on a scalar that no implicit type can start like
+    (quoted and block scalars are text anyway), and text is constructed directly."""
+
     problems: list[Problem]
     path: Path
     own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
@@ -43,7 +50,22 @@ class _LineLoader(_Base):  # type: ignore[misc, valid-type]
         remembering first which keys the mapping has of its own."""
         if id(node) not in self.own_keys:
             self.own_keys[id(node)] = {id(k) for k, _ in node.value if k.tag != _MERGE}
-        super().flatten_mapping(node)
+        _Base.flatten_mapping(self, node)
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in _IMPLICIT_STARTS):
+            return _STR
+        return super().resolve(kind, value, implicit)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        if node.tag == _STR and type(node) is yaml.ScalarNode:
+            return node.value
+        return super().construct_object(node, deep)
+
+
+# The first characters of plain scalars that may resolve to something other than text
+# (the tests check that no resolver matches any first character, or by path).
+_IMPLICIT_STARTS = frozenset(_LineLoader.yaml_implicit_resolvers)
 
 
 def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
@@ -76,12 +98,20 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
 _LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
 
 
+Reader = Callable[[Path], tuple[Any, list[Problem]]]  # read_yaml, or a cache of it
+
+
 def read_yaml(path: Path) -> tuple[Any, list[Problem]]:
     """Parse one YAML file; return its data (None when unusable) and its problems."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
         return None, [Problem(path, None, f"cannot read file: {exc.strerror}")]
+    return parse_yaml(path, raw)
+
+
+def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
+    """``read_yaml`` of a file whose content is ``raw``."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ from .files import yaml_files
 from .keys import ID_PATTERN as ID_PATTERN
 from .keys import Keys as _Keys
 from .keys import read_mapping
-from .load import LineDict
+from .load import LineDict, Reader, read_yaml
 from .model import Article, Card, CardSet, Category, Deck, Question
 from .names import name_problem, same_name
 
@@ -46,7 +46,7 @@ def load_card_set(root: Path) -> CardSet:
     return card_set
 
 
-def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
+def read_card_set(root: Path, read: Reader = read_yaml) -> tuple[CardSet | None, list[Problem]]:
     """Read a card set and every problem in it. The set (None without a usable deck.yaml)
     keeps only cards of known categories, citing known sources, so that later stages
     can look for their own problems even in a set that has some already."""
@@ -55,15 +55,15 @@ def read_card_set(root: Path) -> tuple[CardSet | None, list[Problem]]:
     problems: list[Problem] = []
     files = yaml_files(root, problems)  # those inside the set: a link out is a problem
     deck_path, sources_path = root / DECK_FILE, root / SOURCES_FILE
-    deck = _deck(deck_path, problems) if deck_path in files else None
+    deck = _deck(deck_path, problems, read) if deck_path in files else None
     articles: dict[str, Article] = {}
     questions: dict[str, Question] | None = None
     if sources_path in files:
-        articles, questions = _sources(sources_path, problems)
+        articles, questions = _sources(sources_path, problems, read)
     card_files = [p for p in files if p not in (deck_path, sources_path)]
     cards: list[Card] = []
     for path in card_files:
-        cards += read_card_file(path, deck, questions, problems)
+        cards += read_card_file(path, deck, questions, problems, read)
     _check_unique_ids(cards, problems)
     if deck is None:
         return None, problems
@@ -97,8 +97,8 @@ def _no_card_set(root: Path) -> Problem:
     return Problem(root, None, f"no card set here ({why}): {hint}")
 
 
-def _deck(path: Path, problems: list[Problem]) -> Deck | None:
-    data = read_mapping(path, "deck.yaml", problems)
+def _deck(path: Path, problems: list[Problem], read: Reader) -> Deck | None:
+    data = read_mapping(path, "deck.yaml", problems, read)
     if data is None:
         return None
     keys = _Keys(data, path, "deck.yaml", DECK_KEYS, problems)
@@ -210,8 +210,10 @@ def _css_unbalanced(css: str) -> tuple[int, str] | None:
     return (braces[-1], "the '{' opened here is never closed") if braces else None
 
 
-def _sources(path: Path, problems: list[Problem]) -> tuple[dict[str, Article], dict[str, Question]]:
-    data = read_mapping(path, "sources.yaml", problems)
+def _sources(
+    path: Path, problems: list[Problem], read: Reader
+) -> tuple[dict[str, Article], dict[str, Question]]:
+    data = read_mapping(path, "sources.yaml", problems, read)
     if data is None:
         return {}, {}
     keys = _Keys(data, path, "sources.yaml", SOURCES_KEYS, problems)

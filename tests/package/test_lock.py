@@ -3,12 +3,15 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ankigen.errors import CardSetError
 from ankigen.package.lock import (
     Lock,
     Stamp,
     Version,
+    dumps,
     next_mtime,
     now_from_environment,
     read_lock,
@@ -193,6 +196,22 @@ def test_a_merge_conflict_keeps_kinds_and_the_other_note_types(tmp_path: Path) -
     assert (merged.hash, merged.mtime, merged.kind, merged.clozes) == ("", 30, "cloze", (1, 2))
     cloze = lock.notetypes["cloze"]
     assert (cloze.hash, cloze.mtime) == ("", 9)  # stamped anew, after both sides' times
+
+
+_PLAIN = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@given(_PLAIN)
+def test_the_lock_is_written_as_json_writes_it(value) -> None:
+    assert dumps(value) == json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
 
 
 CLOZE = {"fields": [["Text", 1], ["ID", 2]], "templates": [["Cloze", 3]]}

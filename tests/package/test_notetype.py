@@ -8,7 +8,8 @@ from pygments.style import StyleMeta
 from pygments.styles import get_style_by_name
 from pygments.token import STANDARD_TYPES, Text
 
-from ankigen.package.notetype import CODE_STYLE, CODE_STYLE_NIGHT, note_type
+from ankigen.package.codestyle import CODE_STYLE, CODE_STYLE_NIGHT, code_css
+from ankigen.package.notetype import TEMPLATES, note_type
 from ankigen.source.validate import load_card_set
 
 from ..conftest import SHIPPED_CARDS
@@ -69,3 +70,10 @@ def test_note_type_css_gives_night_code_its_background_and_every_colour() -> Non
     night_classes = set(re.findall(r"^\.nightMode \.highlight (\.\w+) \{[^}]*color:", css, re.M))
     assert len(day_classes) > 50
     assert day_classes <= night_classes
+
+
+def test_the_code_css_is_what_pygments_makes_of_the_styles() -> None:
+    """If this fails after a Pygments upgrade: python -m ankigen.package.codestyle >
+    ankigen/package/templates/code.css"""
+    assert (TEMPLATES / "code.css").read_text(encoding="utf-8") == code_css()
+    assert code_css() in note_type(load_card_set(SHIPPED_CARDS).deck).css

@@ -7,7 +7,7 @@ import pytest
 from ankigen.build import build
 from ankigen.render import cache as cache_module
 from ankigen.render import render_with_problems
-from ankigen.render.cache import RenderCache, cache_dir
+from ankigen.render.cache import RenderCache
 from ankigen.source.validate import load_card_set
 
 from ..conftest import CODE
@@ -57,7 +57,9 @@ def test_only_the_edited_text_is_rendered_again(write_cards, conversions) -> Non
     assert "&gt;" in rendered.cards[-1].fields[1]
 
 
-def test_texts_with_images_are_always_rendered(write_cards, conversions) -> None:
+def test_texts_with_images_are_rendered_again_when_a_picture_changes(
+    write_cards, conversions
+) -> None:
     root = write_cards(code=IMAGE_CARD)
     (root / "plot.svg").write_text("<svg>one</svg>")
     first, _ = render(root)
@@ -67,6 +69,52 @@ def test_texts_with_images_are_always_rendered(write_cards, conversions) -> None
     assert conversions == ["![a plot](plot.svg)"]
     assert first.cards[-1].fields[0] != second.cards[-1].fields[0]
     assert first.media[0].name != second.media[0].name
+
+
+def test_a_text_whose_media_are_the_same_is_not_rendered_again(write_cards, conversions) -> None:
+    root = write_cards(code=IMAGE_CARD)
+    (root / "plot.svg").write_text("<svg>one</svg>")
+    (root / "plot.night.svg").write_text("<svg>dark</svg>")
+    cold, _ = render(root, use_cache=False)
+    render(root)
+    conversions.clear()
+    warm, problems = render(root)
+    assert conversions == [] and problems == []
+    assert warm == cold and len(warm.media) == 2  # the night variant is packaged too
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda root: (root / "plot.night.svg").write_text("<svg>darker</svg>"),
+        lambda root: (root / "plot.night.svg").unlink(),
+        lambda root: (root / "plot.svg").unlink(),
+        lambda root: (root / "plot.svg").write_bytes(b"%PDF-1.4"),
+    ],
+    ids=["night-changed", "night-removed", "removed", "not-an-image"],
+)
+def test_a_cached_text_with_media_gives_what_rendering_it_gives(write_cards, change) -> None:
+    root = write_cards(code=IMAGE_CARD)
+    (root / "plot.svg").write_text("<svg>one</svg>")
+    (root / "plot.night.svg").write_text("<svg>dark</svg>")
+    render(root)
+    change(root)
+    assert render(root) == render(root, use_cache=False)
+
+
+def test_a_sound_named_by_another_text_is_never_cached(write_cards) -> None:
+    """A [sound:…] in code is a problem unless another text packaged that file: whether it
+    is depends on the other texts, so the text is rendered every time."""
+    root = write_cards(code=CODE + "  - id: s\n    question: '[sound:a.mp3]'\n    answer: A\n")
+    (root / "a.mp3").write_bytes(b"ID3\x04" + b"\0" * 20)
+    (name,) = [m.name for m in render(root)[0].media]
+    code = CODE.replace("Show code", f"'`[sound:{name}]`'")
+    write_cards(code=code + "  - id: s\n    question: '[sound:a.mp3]'\n    answer: A\n")
+    render(root)
+    render(root)
+    write_cards(code=code)  # the text that packaged it is gone
+    assert render(root) == render(root, use_cache=False)
+    assert "stands inside code" in str(render(root)[1])
 
 
 def test_texts_with_problems_are_reported_every_time(write_cards) -> None:
@@ -97,7 +145,7 @@ def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path: Path, 
     build(root, tmp_path / "cold.apkg", now=T0, cache=False)
     (root / "ankigen.lock").unlink()
     build(root, tmp_path / "fill.apkg", now=T0)
-    (cache_file,) = cache_dir().glob("*.sqlite")
+    cache_file = RenderCache(root).path
     damage(cache_file)
     (root / "ankigen.lock").unlink()
     build(root, tmp_path / "damaged.apkg", now=T0)
@@ -148,15 +196,6 @@ def test_an_unwritable_cache_only_costs_speed(write_cards, tmp_path: Path, monke
     assert report.new == ["alpha", "beta", "gamma"]
 
 
-def test_cache_location(monkeypatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(tmp_path / "here"))
-    assert cache_dir() == tmp_path / "here"
-    monkeypatch.delenv("ANKIGEN_CACHE_DIR")
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    monkeypatch.setattr(cache_module.sys, "platform", "linux")
-    assert cache_dir() == tmp_path / "xdg" / "ankigen"
-
-
 def test_each_card_set_has_its_own_file(tmp_path: Path) -> None:
     assert RenderCache(tmp_path / "a").path != RenderCache(tmp_path / "b").path
     assert RenderCache(tmp_path / "a").path == RenderCache(tmp_path / "a" / ".." / "a").path
@@ -179,3 +218,10 @@ def test_the_key_covers_every_module_that_shapes_the_html() -> None:
                 if (here / module).is_file() and module not in found:
                     todo.append(module)
     assert found == set(cache._SOURCES)
+
+
+def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
+    from importlib import metadata
+
+    for package, module in cache_module._PACKAGES.items():
+        assert cache_module.version(package, module) == metadata.version(package)

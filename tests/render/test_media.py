@@ -123,7 +123,18 @@ def test_large_media_files_are_a_warning(write_cards, monkeypatch) -> None:
     assert len(rendered.media) == 1
 
 
-def test_texts_with_media_are_never_cached(write_cards) -> None:
+def test_a_cached_text_warns_of_a_media_file_grown_too_large(write_cards, monkeypatch) -> None:
+    from ankigen.render.cache import RenderCache
+
+    root = card_set(write_cards, "[sound:media/a.mp3]", a__mp3=MP3)
+    render_with_problems(load_card_set(root), RenderCache(root))
+    monkeypatch.setattr("ankigen.render.markdown.SYNC_LIMIT", 10)
+    cached = render_with_problems(load_card_set(root), RenderCache(root))
+    assert cached == render_with_problems(load_card_set(root))
+    assert "AnkiWeb does not sync" in str(cached[1])
+
+
+def test_a_text_is_rendered_again_when_its_media_file_changes(write_cards) -> None:
     from ankigen.render.cache import RenderCache
 
     root = card_set(write_cards, "[sound:media/a.mp3]", a__mp3=MP3)

@@ -5,6 +5,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from ankigen.source import load
 from ankigen.source.load import LineDict, read_yaml
 
 
@@ -78,6 +79,115 @@ def test_any_text_gives_data_or_problems_never_an_exception(tmp_path_factory, te
     data, problems = read_yaml(path)
     assert all(p.path == path for p in problems)
     assert (data is None) <= bool(problems), "no data always comes with a reason"
+
+
+# --- the shortcuts give what PyYAML's own safe loading gives -------------------
+
+
+class _Reference(load._Base):  # type: ignore[misc, valid-type]
+    """The loader without its shortcuts: PyYAML's resolver and constructor."""
+
+    flatten_mapping = load._LineLoader.flatten_mapping  # the merge keys, as the loader does
+
+
+_Reference.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, load._mapping)
+
+
+def _shape(value):
+    """``value`` with the lines of every mapping, comparable with ==."""
+    if isinstance(value, LineDict):
+        items = tuple((k, value.key_lines[k], _shape(v)) for k, v in value.items())
+        return ("map", value.line, items)
+    if isinstance(value, list):
+        return ("list", tuple(_shape(v) for v in value))
+    if isinstance(value, float) and value != value:
+        return ("nan",)
+    return (type(value).__name__, value)
+
+
+def _both(path: Path, text: str):
+    results = []
+    for loader_class in (load._LineLoader, _Reference):
+        loader = loader_class(text)
+        loader.problems, loader.path, loader.own_keys = [], path, {}
+        try:
+            data = _shape(loader.get_single_data())
+        except yaml.YAMLError as exc:
+            data = ("error", str(exc))
+        finally:
+            loader.dispose()
+        results.append((data, loader.problems))
+    return results
+
+
+def test_the_shortcuts_rest_on_how_the_safe_resolver_is_made() -> None:
+    resolvers = load._LineLoader.yaml_implicit_resolvers
+    assert None not in resolvers and not load._LineLoader.yaml_path_resolvers
+    assert set(resolvers) == load._IMPLICIT_STARTS
+
+
+_SCALARS = st.sampled_from([
+    "", "a", "text", "yes", "No", "on", "OFF", "y", "~", "null", "Null", "true", "1", "-1",
+    "+1", "0x1f", "0o17", "017", "1_000", "1:30", "1.5", ".5", "-.inf", ".NaN", "1e3",
+    "2024-01-31", "2024-01-31 10:00:00", "<<", "=", "-", "?", "x: y", "a #b", "é", "'q'",
+    '"d"', "\\(x\\)", "1,000", "*alias-like", "&anchor-like", "!bang",
+])  # fmt: skip
+_STYLES = st.sampled_from(["plain", "single", "double", "literal", "tagged-str", "tagged-int"])
+
+
+@st.composite
+def _documents(draw, depth: int = 0) -> str:
+    """A YAML text of nested mappings, lists and scalars of every style, with repeated
+    keys, merge keys, anchors and aliases."""
+    indent = "  " * depth
+    kind = draw(st.sampled_from(["map", "list", "flow"] if depth < 3 else ["flow"]))
+    if kind == "flow":
+        items = draw(st.lists(_SCALARS, max_size=3))
+        return "[" + ", ".join(repr(i) if i else "''" for i in items) + "]"
+    lines = []
+    for _ in range(draw(st.integers(1, 4))):
+        scalar, style = draw(_SCALARS), draw(_STYLES)
+        if style == "single" or (style == "plain" and scalar.strip() != scalar):
+            value = "'" + scalar.replace("'", "''") + "'"
+        elif style == "double":
+            value = '"' + scalar.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        elif style == "literal":
+            value = f"|\n{indent}    {scalar or 'x'}"
+        elif style == "tagged-str":
+            value = f"!!str {scalar or 'x'}"
+        elif style == "tagged-int":
+            value = "!!int 3"
+        else:
+            value = scalar or "''"
+        if draw(st.booleans()) and depth < 3:
+            value = "\n" + draw(_documents(depth + 1)) if kind == "map" else draw(_documents(3))
+        if draw(st.integers(0, 9)) == 0:
+            value = "&a " + value if not value.startswith("\n") else value
+        if draw(st.integers(0, 9)) == 0:
+            value = "*a"
+        if kind == "map":
+            key = draw(st.sampled_from(["id", "answer", "yes", "1", "<<", "id", "~", "x"]))
+            lines.append(f"{indent}{key}: {value}")
+        else:
+            lines.append(f"{indent}- {value.lstrip()}" if not value.startswith("\n") else
+                         f"{indent}-{value}")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(_documents())
+def test_the_loader_gives_what_pyyaml_gives(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("y") / "f.yaml"
+    fast, reference = _both(path, text)
+    assert fast == reference
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab1y:- \n\t[]{},'\"&*!|>#%@`?\\x0é~.")), max_size=80))
+def test_the_loader_gives_what_pyyaml_gives_for_any_text(tmp_path_factory, text: str) -> None:
+    path = tmp_path_factory.mktemp("y") / "f.yaml"
+    fast, reference = _both(path, text)
+    assert fast == reference
 
 
 MERGED = """\

@@ -1,0 +1,117 @@
+"""The file where ankigen keeps what it can make again, one per card set.
+
+It lives in the user's cache directory, never inside the card set, so that a cloned
+repository cannot bring entries that skipped a check. Each table holds entries by
+key, each with a checksum, so a damaged one is ignored; any trouble with the file
+(unreadable, corrupt, locked, of another layout) only means working without it. A
+cache can change how fast a build is, never what it makes; deleting it is safe.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+Value = str | bytes
+
+
+def cache_dir() -> Path:
+    """``$ANKIGEN_CACHE_DIR``, else the platform's user cache directory."""
+    if configured := os.environ.get("ANKIGEN_CACHE_DIR"):
+        return Path(configured)
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    elif sys.platform == "darwin":
+        base = Path.home() / "Library" / "Caches"
+    else:
+        base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ankigen"
+
+
+def cache_path(root: Path, what: str = "", directory: Path | None = None) -> Path:
+    """The file of one cache (``what``) of the card set at ``root``."""
+    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    return (directory or cache_dir()) / f"{name}{what and '-' + what}.sqlite"
+
+
+def checksum(key: str, value: Value) -> str:
+    data = value.encode() if isinstance(value, str) else value
+    return hashlib.sha256(key.encode() + b"\x1f" + data).hexdigest()[:16]
+
+
+class CacheFile:
+    """A table of (key, value, checksum) rows in a SQLite file of its own."""
+
+    name = "entries"
+
+    def __init__(self, path: Path, column: str, kind: str) -> None:
+        self.path, self.column, self.kind = path, column, kind
+        self.unreadable = False  # the file is damaged: the next write starts it over
+
+    def read(self, keys: Iterable[str] | None = None) -> dict[str, Value]:
+        """The sound entries among ``keys`` (None: all of them)."""
+        if not self.path.is_file():
+            return {}
+        query = f"SELECT key, {self.column}, checksum FROM {self.name}"
+        try:
+            db = sqlite3.connect(self.path)
+            try:
+                if keys is None:
+                    rows = db.execute(query).fetchall()
+                else:
+                    rows = [r for k in keys for r in db.execute(f"{query} WHERE key = ?", (k,))]
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError, ValueError):
+            self.unreadable = True
+            return {}
+        kind = bytes if self.kind == "BLOB" else str
+        return {
+            key: value
+            for key, value, check in rows
+            if isinstance(key, str) and isinstance(value, kind) and check == checksum(key, value)
+        }
+
+    def keys(self) -> set[str]:
+        """Every key stored, sound or not."""
+        if self.unreadable or not self.path.is_file():
+            return set()
+        try:
+            db = sqlite3.connect(self.path)
+            try:
+                return {key for (key,) in db.execute(f"SELECT key FROM {self.name}")}
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError, ValueError):
+            return set()
+
+    def write(self, new: dict[str, Value], stale: Iterable[str] = ()) -> None:
+        """Store ``new`` and delete ``stale``. A failure only costs speed."""
+        stale = list(stale)
+        if not new and not stale and not self.unreadable:
+            return
+        try:
+            if self.unreadable:
+                self.path.unlink(missing_ok=True)  # start over
+                self.unreadable = False
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            db = sqlite3.connect(self.path)
+            try:
+                with db:
+                    db.execute(
+                        f"CREATE TABLE IF NOT EXISTS {self.name} (key TEXT PRIMARY KEY, "
+                        f"{self.column} {self.kind} NOT NULL, checksum TEXT NOT NULL)"
+                    )
+                    db.executemany(f"DELETE FROM {self.name} WHERE key = ?", ((k,) for k in stale))
+                    db.executemany(
+                        f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?, ?)",
+                        ((k, v, checksum(k, v)) for k, v in new.items()),
+                    )
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError):
+            pass

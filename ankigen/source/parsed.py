@@ -1,0 +1,108 @@
+"""Parsed YAML by file content, so that a rebuild parses only the files that changed.
+
+An entry is what ``read_yaml`` returned for a file (its data, with the line of every
+mapping and key, and the problems the loader found), found by a hash of the file's
+bytes and of the loader (load.py, PyYAML and libyaml, Python's marshal format). So an
+edited file is parsed again, with its new lines, and the checks that follow see exactly
+what parsing it would give: the cache holds no checked card, only parsed data. Files
+that do not parse, or hold values other than text, numbers, true/false, null, lists
+and mappings, are never cached. It lives beside the render cache (cachefile.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import sys
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..cachefile import CacheFile, cache_path
+from ..errors import Problem
+from . import load
+from .load import LineDict, parse_yaml, read_yaml
+
+CACHE_VERSION = "1"
+_SCALARS = (str, int, float, bool, type(None), bytes)
+
+
+def _fingerprint() -> bytes:
+    digest = hashlib.sha256(f"{CACHE_VERSION} {sys.version} {marshal.version}".encode())
+    digest.update(Path(load.__file__).read_bytes())
+    libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else ""
+    digest.update(f"PyYAML {yaml.__version__} libyaml {libyaml}".encode())
+    return digest.digest()
+
+
+class ParseCache:
+    """``read`` is ``read_yaml``, from the cache where it can be; ``save`` keeps exactly
+    the files this run read."""
+
+    def __init__(self, root: Path, directory: Path | None = None) -> None:
+        self._file = CacheFile(cache_path(root, "yaml", directory), "data", "BLOB")
+        self.path = self._file.path
+        self._salt = _fingerprint()
+        self._used: set[str] = set()
+        self._fresh: dict[str, bytes] = {}
+
+    def read(self, path: Path) -> tuple[Any, list[Problem]]:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return read_yaml(path)  # which says why
+        key = hashlib.sha256(self._salt + raw).hexdigest()
+        self._used.add(key)
+        for blob in self._file.read([key]).values():
+            try:
+                encoded, problems = marshal.loads(blob)
+                data = _decode(encoded) if type(encoded) in _ENCODED else encoded
+                return data, [Problem(path, line, message) for line, message in problems]
+            except Exception:  # damaged in a way the checksum missed: parse instead
+                pass
+        data, problems = parse_yaml(path, raw)
+        if data is not None:
+            try:
+                entry = (_encode(data, set()), [(p.line, p.message) for p in problems])
+                self._fresh[key] = marshal.dumps(entry)
+            except _Uncacheable:
+                pass
+        return data, problems
+
+    def save(self) -> None:
+        """Store what was parsed afresh; drop the entries of files no longer read."""
+        self._file.write(self._fresh, self._file.keys() - self._used)
+
+
+class _Uncacheable(Exception):
+    pass
+
+
+def _encode(value: Any, containers: set[int]) -> Any:
+    """``value`` as marshal data: a mapping as (line, values, lines), a list as a list.
+    A list or mapping met twice (a YAML alias) is not cached: its copies would differ."""
+    if type(value) in _SCALARS:
+        return value
+    if id(value) in containers or type(value) not in (LineDict, list):
+        raise _Uncacheable
+    containers.add(id(value))
+    if isinstance(value, LineDict):
+        values = {key: _encode(item, containers) for key, item in value.items()}
+        return (value.line, values, value.key_lines)
+    return [_encode(item, containers) for item in value]
+
+
+def _decode(value: Any) -> Any:
+    if type(value) is list:
+        return [_decode(item) if type(item) in _ENCODED else item for item in value]
+    line, values, key_lines = value
+    mapping = LineDict(values)
+    for key, item in values.items():
+        if type(item) in _ENCODED:
+            mapping[key] = _decode(item)
+    mapping.line, mapping.key_lines = line, key_lines
+    return mapping
+
+
+_ENCODED = (tuple, list)
