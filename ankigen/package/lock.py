@@ -167,10 +167,12 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
         data["category"] = stamp.category
     if stamp.fields:
         data["fields"] = stamp.fields
-    if stamp.each_field:
-        data["each_field"] = list(stamp.each_field)
+    if stamp.each_field:  # on one line: a field's digest is short, and there are a few
+        data["each_field"] = " ".join(stamp.each_field)
     if stamp.earlier:
-        data["earlier"] = [[m, f, list(each)] if each else [m, f] for m, f, each in stamp.earlier]
+        data["earlier"] = [
+            [m, f, " ".join(each)] if each else [m, f] for m, f, each in stamp.earlier
+        ]
     if stamp.first:
         data["first"] = stamp.first
     if stamp.removed:
@@ -196,12 +198,12 @@ def _stamp(data: dict[str, Any]) -> Stamp:
         str(data.get("type", "basic")),
         tuple(int(n) for n in data.get("clozes", ())),
         tuple(str(k) for k in data.get("was", ())),
-        tuple(str(d) for d in data.get("each_field", ())),
+        tuple(str(data.get("each_field", "")).split()),
     )
 
 
-def _version(mtime: Any, fields: Any, each_field: Any = ()) -> Version:
-    return Version(int(mtime), str(fields), tuple(str(d) for d in each_field))
+def _version(mtime: Any, fields: Any, each_field: Any = "") -> Version:
+    return Version(int(mtime), str(fields), tuple(str(each_field).split()))
 
 
 def _from_data(data: dict[str, Any]) -> Lock:
