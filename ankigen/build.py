@@ -13,7 +13,8 @@ from pathlib import Path
 from .atomic import atomic_files
 from .errors import CardSetError, Problem, in_order, split, warning
 from .package.apkg import Stamped, stamp, write_apkg
-from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment, read_lock
+from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environment
+from .package.lockfile import read_lock
 from .package.notetype import note_type, note_type_name
 from .package.output import output_path
 from .package.stamps import day, restamp

@@ -7,7 +7,7 @@ import pytest
 
 from ankigen.build import build
 from ankigen.errors import CardSetError
-from ankigen.package.lock import read_lock
+from ankigen.package.lockfile import read_lock
 from ankigen.source.model import Category, Deck
 from ankigen.source.validate import load_card_set
 

@@ -17,9 +17,9 @@ removed card's (a tombstone), and the old note of a card whose type changed (the
 kinds it had). A note of the deck's id that the lock does not know is not this card
 set's to delete.
 
-The file is versioned JSON. To add something: a field on ``Lock`` (with a default),
-written in ``to_json`` and read in ``_from_data``; bump ``VERSION`` and add an
-upgrade step for the previous version to ``_UPGRADES``.
+The file is versioned JSON, read by lockfile.py. To add something: a field on
+``Lock`` (with a default), written in ``to_json`` and read in ``_from_data``; bump
+``VERSION`` and add an upgrade step for the previous version to ``_UPGRADES``.
 """
 
 from __future__ import annotations
@@ -266,37 +266,7 @@ def parse(text: str) -> Lock:
     return _from_data(data)
 
 
-ERRORS = (ValueError, KeyError, TypeError, AttributeError)
-# Git's conflict markers start a line: "<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs".
-CONFLICT = "\n<<<<<<< "
-
-
-def read_lock(path: Path) -> tuple[Lock, list[Problem]]:
-    """The previous build's state, and a warning if it had to be pieced together from a
-    merge conflict. An absent lock file means a first build."""
-    if not path.exists():
-        return Lock(), []
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise _unreadable(path, str(exc)) from None
-    if CONFLICT in "\n" + text:
-        from .lockmerge import resolve_conflict
-
-        return resolve_conflict(path, text)
-    try:
-        return parse(text), []
-    except ERRORS as exc:
-        raise _unreadable(path, str(exc)) from None
-
-
-def _unreadable(path: Path, reason: str) -> CardSetError:
-    message = (
-        f"cannot read the lock file ({reason}); restore it from version control "
-        f"(git checkout {path}). Deleting it works too: the next build then stamps every "
-        "card with the current time, so a re-import updates every note"
-    )
-    return CardSetError([Problem(path, None, message)])
+ERRORS = (ValueError, KeyError, TypeError, AttributeError)  # of a lock that cannot be read
 
 
 def next_stamp(

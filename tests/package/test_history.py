@@ -13,7 +13,8 @@ import pytest
 from ankigen.build import build
 from ankigen.errors import CardSetError
 from ankigen.package.apkg import guid
-from ankigen.package.lock import LOCK_FILE, read_lock
+from ankigen.package.lock import LOCK_FILE
+from ankigen.package.lockfile import read_lock
 from ankigen.package.notetype import NoteType, note_type
 from ankigen.package.stamps import day
 from ankigen.source.validate import load_card_set

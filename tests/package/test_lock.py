@@ -14,8 +14,8 @@ from ankigen.package.lock import (
     dumps,
     next_mtime,
     now_from_environment,
-    read_lock,
 )
+from ankigen.package.lockfile import read_lock
 
 
 @pytest.mark.parametrize(
@@ -264,3 +264,32 @@ def test_a_version_3_lock_reads_as_one_that_knows_no_earlier_kinds(tmp_path: Pat
     path = tmp_path / "ankigen.lock"
     path.write_text(json.dumps({**json.loads(LOCK.to_json()), "version": 3}))
     assert read_lock(path) == (LOCK, [])
+
+
+def test_each_fields_digest_is_kept_for_every_version(tmp_path: Path) -> None:
+    stamp = Stamp(
+        "h", 20, "a", "all", earlier=(Version(5, "old"), Version(10, "mid", ("a1", "b1"))),
+        each_field=("a2", "b2"),
+    )  # fmt: skip
+    lock = Lock("Deck", {}, Stamp("n", 1), {"c": stamp}, deck_id="d")
+    path = tmp_path / "ankigen.lock"
+    path.write_text(lock.to_json())
+    assert read_lock(path) == (lock, [])
+    data = json.loads(path.read_text())["cards"]["c"]
+    assert (data["each_field"], data["earlier"]) == ("a2 b2", [[5, "old"], [10, "mid", "a1 b1"]])
+
+
+def test_a_merge_conflict_keeps_the_kinds_each_side_had_and_the_newer_digests(
+    tmp_path: Path,
+) -> None:
+    ours = Lock("Deck", {}, None, deck_id="deck", cards={
+        "c": Stamp("x", 30, "a", "f2", kind="cloze", was=("basic",), each_field=("x1", "x2")),
+    })  # fmt: skip
+    theirs = Lock("Deck", {}, None, deck_id="deck", cards={
+        "c": Stamp("y", 20, "a", "f1", kind="cloze", was=("reversed",), each_field=("y1", "y2")),
+    })  # fmt: skip
+    path = tmp_path / "ankigen.lock"
+    path.write_text(_conflicted(ours, theirs, None))
+    merged = read_lock(path)[0].cards["c"]
+    assert (merged.was, merged.each_field) == (("basic", "reversed"), ("x1", "x2"))
+    assert merged.earlier == (Version(20, "f1", ("y1", "y2")),)

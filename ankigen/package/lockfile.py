@@ -1,4 +1,5 @@
-"""A lock file with git's merge conflict markers, read as both of its sides merged."""
+"""Reading the lock file: as the last build wrote it, or with git's merge conflict
+markers in it, as both of its sides merged."""
 
 from __future__ import annotations
 
@@ -7,10 +8,40 @@ from pathlib import Path
 from ..errors import CardSetError, Problem, warning
 from .lock import ERRORS, Lock, Stamp, parse
 
+# Git's conflict markers start a line: "<<<<<<< ours", "||||||| base", "=======", ">>>>>>> theirs".
+_CONFLICT = "\n<<<<<<< "
+
+
+def read_lock(path: Path) -> tuple[Lock, list[Problem]]:
+    """The previous build's state, and a warning if it had to be pieced together from a
+    merge conflict. An absent lock file means a first build."""
+    if not path.exists():
+        return Lock(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise _unreadable(path, str(exc)) from None
+    if _CONFLICT in "\n" + text:
+        return _resolve_conflict(path, text)
+    try:
+        return parse(text), []
+    except ERRORS as exc:
+        raise _unreadable(path, str(exc)) from None
+
+
+def _unreadable(path: Path, reason: str) -> CardSetError:
+    message = (
+        f"cannot read the lock file ({reason}); restore it from version control "
+        f"(git checkout {path}). Deleting it works too: the next build then stamps every "
+        "card with the current time, so a re-import updates every note"
+    )
+    return CardSetError([Problem(path, None, message)])
+
+
 _MARKERS = ("<<<<<<<", "|||||||", "=======", ">>>>>>>")
 
 
-def resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
+def _resolve_conflict(path: Path, text: str) -> tuple[Lock, list[Problem]]:
     """Both sides of a merge conflict, merged so that nothing can be skipped by Anki: a
     card both sides agree on keeps the later time; one they disagree on is stamped anew."""
     try:
