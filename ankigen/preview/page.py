@@ -8,6 +8,10 @@ Content-Security-Policy lets no card run a script or load anything from
 elsewhere. Only math and sound differ: Anki typesets ``\\( … \\)`` with MathJax,
 the preview converts it to MathML, so that it needs no network; and where Anki
 shows a play button for ``[sound:…]``, the preview shows the browser's player.
+
+The page holds every note as an empty ``article.note`` carrying what the filter
+reads, and the notes' sides as inert data (cards.py): page.js renders a note as
+it nears the viewport, so that a page of 10,000 cards opens at once.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ..render import RenderedCard, RenderedSet
 from ..render.tex import to_mathml as tex_to_mathml
 from ..source.format import KINDS
 from ..source.model import CardSet
+from .cards import card_data
 from .template import fill
 
 PREVIEW_DIR = Path("dist") / "preview"
@@ -131,13 +136,17 @@ def _page(
     changed = changed or {}
     assets = resources.files("ankigen.preview") / "assets"
     latest = max(changed.values(), default="")
-    by_category: dict[str, list[str]] = {c.id: [] for c in deck.categories}
+    by_category: dict[str, list[tuple[str, dict[str, object]]]] = {
+        c.id: [] for c in deck.categories
+    }
     for card in rendered.cards:
         when = changed.get(card.card.id, "")
         notetype = notetypes[card.card.kind]
         by_category[card.card.category].append(
             _note(card_set, card, notetype, warnings, when, bool(when) and when == latest)
         )
+    # the sides in the notes' order on the page: deck order, then card order
+    records = [record for c in deck.categories for _, record in by_category[c.id]]
     in_latest = sum(1 for d in changed.values() if d == latest)
     anki_cards = dict.fromkeys(by_category, 0)  # what the page counts: Anki's cards
     for card in rendered.cards:
@@ -149,7 +158,7 @@ def _page(
     )
     sections = "".join(
         f'<section class="subdeck" id="deck-{c.id}"><h2>{html.escape(deck.name)}::'
-        f"{html.escape(deck.subdeck(c))}</h2>{''.join(by_category[c.id])}</section>"
+        f"{html.escape(deck.subdeck(c))}</h2>{''.join(n for n, _ in by_category[c.id])}</section>"
         for c in deck.categories
     )
     description, _ = to_mathml(rendered.description)
@@ -179,11 +188,14 @@ def _page(
 <span class="shown" id="shown"></span>
 </div>
 <nav class="subdecks">{links}</nav>
+<noscript><p class="noscript">This preview needs JavaScript: it renders each card as it
+scrolls into view.</p><style>section.subdeck {{ display: none }}</style></noscript>
 </header>
 <main>
 <div class="description">{description}</div>
 {sections}
 </main>
+{card_data(records)}
 <script>{script}</script>
 </body>
 </html>
@@ -203,7 +215,9 @@ def _note(
     warnings: list[Problem],
     changed: str = "",
     latest: bool = False,
-) -> str:
+) -> tuple[str, dict[str, object]]:
+    """The note's ``article``, empty, with what the filter reads; and what page.js
+    renders into it."""
     card = rendered.card
     category = card_set.category(card.category).name
     day_tag = (f"{card_set.deck.tag_root}::changed::{changed}",) if changed else ()
@@ -224,7 +238,7 @@ def _note(
         ]
     # Anki's special field: the name of the card's subdeck, as the package names it
     fields["Subdeck"] = card_set.deck.subdeck(card_set.category(card.category))
-    sides = []
+    sides: list[list[str]] = []  # [caption, the shadow root's HTML]
     for position, ord_ in enumerate(rendered.ords):
         template = notetype.templates[0 if notetype.is_cloze else ord_]
         front = fill(template["qfmt"], fields, None, ord_)
@@ -238,16 +252,16 @@ def _note(
             if notetype.is_cloze:
                 side = to_mathml(side)[0]
             sides.append(
-                f'<figure class="side"><figcaption>{name}</figcaption><div class="screen">'
-                f'<template shadowrootmode="open"><link rel="stylesheet" '
-                f'href="{_css_name(card.kind)}"><style>{_MATH_CSS}</style>'
-                f'<div class="card">{side}</div></template></div></figure>'
+                [
+                    name,
+                    f'<link rel="stylesheet" href="{_css_name(card.kind)}">'
+                    f'<style>{_MATH_CSS}</style><div class="card">{side}</div>',
+                ]
             )
     corrected = bool(card.correction.strip())
     words = [card.id, category, card.level, *tags_shown]
     words += [card.question, card.answer, card.text, card.extra]
     search = html.unescape(_TAGS.sub(" ", " ".join(words))).lower()
-    tags = "".join(f"<li>{html.escape(tag)}</li>" for tag in tags_shown)
     data = {"search": search, "id": card.id, "type": card.kind, "level": card.level}
     data["cards"] = str(len(rendered.ords))
     data["tags"] = " ".join(tags_shown).lower()
@@ -256,14 +270,11 @@ def _note(
         filter(None, [category, card.level, "" if card.kind == "basic" else card.kind])
     )
     classes = "note" + " corrected" * corrected + " changed" * latest
-    return (
-        f'<article class="{classes}" id="card-{card.id}"{attributes}>'
-        f'<div class="meta"><a class="id" href="#card-{card.id}">{card.id}</a>'
-        f"<span>{html.escape(meta)}</span>"
-        f"{'<span class=badge>Correction</span>' * corrected}"
-        f"{f'<span class=changed>Changed {changed}</span>' * latest}"
-        f'<ul class="tags">{tags}</ul></div><div class="sides">{"".join(sides)}</div></article>'
-    )
+    # The note as page.js renders it (its meta line, then its sides), kept as data
+    record: dict[str, object] = {"meta": meta, "tags": list(tags_shown), "sides": sides}
+    if latest:
+        record["changed"] = changed
+    return f'<article class="{classes}" id="card-{card.id}"{attributes}></article>', record
 
 
 def _type_in(side: str, fields: dict[str, str], question: bool) -> str:

@@ -94,13 +94,23 @@ def server():
     httpd.shutdown()
 
 
-def _unsanitized_page(write_cards, tmp_path: Path, html: str) -> Path:
+# Enough cards after Theory's two that the last is far below the first screen
+LONG = "category: code\ncards:\n" + "".join(
+    f"  - id: filler-{n}\n    question: Question {n}?\n    answer: Answer {n}.\n" for n in range(40)
+)
+
+
+def _unsanitized_page(write_cards, tmp_path: Path, html: str, last: bool = False) -> Path:
     """A preview page whose first card's question is ``html``, as is: made from a
-    RenderedSet directly, as if the sanitizer had let everything through."""
-    checked = check(write_cards(), cache=False)
-    first, *rest = checked.rendered.cards
-    fields = (f'<div class="question">{html}</div>', *first.fields[1:])
-    rendered = replace(checked.rendered, cards=(replace(first, fields=fields), *rest))
+    RenderedSet directly, as if the sanitizer had let everything through. With
+    ``last``, the last card of a long page instead, which page.js renders only once
+    scrolled to."""
+    checked = check(write_cards(code=LONG) if last else write_cards(), cache=False)
+    cards = list(checked.rendered.cards)
+    at = len(cards) - 1 if last else 0
+    fields = (f'<div class="question">{html}</div>', *cards[at].fields[1:])
+    cards[at] = replace(cards[at], fields=fields)
+    rendered = replace(checked.rendered, cards=tuple(cards))
     notetype = note_type(checked.card_set.deck)
     out = tmp_path / "page"
     out.mkdir(parents=True)
@@ -113,22 +123,40 @@ def _unsanitized_page(write_cards, tmp_path: Path, html: str) -> Path:
 
 STYLES = """() => [document.body, document.querySelector('header.top'), document.querySelector('h1')]
     .map(e => { const s = getComputedStyle(e); return [s.display, s.backgroundColor, s.color]; })"""
+# The hostile elements: in the card's own shadow root, and none in the page's document
+IN_CARD = """(id) => { const host = document.querySelector('#card-' + id + ' .screen');
+    const root = host && host.shadowRoot;
+    return root ? ['iframe', 'object', 'embed', 'form', 'svg', 'math'].filter(
+        name => root.querySelector('.question ' + name)) : null; }"""
+IN_PAGE = "document.querySelectorAll('iframe, object, embed, form, svg, math, base').length"
 
 
-def test_nothing_a_card_holds_reaches_the_page(browser, write_cards, tmp_path, server) -> None:
+@pytest.mark.parametrize("where", ["first", "far down"])
+def test_nothing_a_card_holds_reaches_the_page(
+    browser, write_cards, tmp_path, server, where
+) -> None:
+    """The first card is rendered as the page opens; one far down, once scrolled to."""
     url, hits = server
+    last = where == "far down"
     hostile = "".join(snippet.format(url=url) for _, snippet, _ in HOSTILE)
-    plain = _unsanitized_page(write_cards, tmp_path / "plain", "A question")
-    index = _unsanitized_page(write_cards, tmp_path / "hostile", hostile)
+    plain = _unsanitized_page(write_cards, tmp_path / "plain", "A question", last)
+    index = _unsanitized_page(write_cards, tmp_path / "hostile", hostile, last)
+    card = "filler-39" if last else "alpha"
 
-    page = browser.new_page()
+    page = browser.new_page(viewport={"width": 1280, "height": 600})
     page.goto(plain.as_uri(), wait_until="load")
     title, styles = page.title(), page.evaluate(STYLES)
     requests: list[str] = []
     page.on("requestfinished", lambda r: requests.append(r.url))
     page.goto(index.as_uri(), wait_until="load")
+    if last:
+        assert page.evaluate(IN_CARD, card) is None, "rendered before it was scrolled to"
+        page.evaluate(f"document.getElementById('card-{card}').scrollIntoView()")
+        page.wait_for_function(IN_CARD, arg=card)
     page.wait_for_timeout(1500)  # time for a refresh, a fetch or a late script
 
+    assert page.evaluate(IN_CARD, card) == ["iframe", "object", "embed", "form", "svg", "math"]
+    assert page.evaluate(IN_PAGE) == 0, "a card's element is in the page's document"
     assert page.url == index.as_uri(), "the page was navigated away"
     assert page.title() == title, "a card's script ran"
     assert page.evaluate(STYLES) == styles, "a card restyled the page"

@@ -1,4 +1,5 @@
 import html
+import json
 import re
 import shutil
 from pathlib import Path
@@ -9,17 +10,36 @@ from hypothesis import strategies as st
 
 from ankigen.build import check
 from ankigen.package.notetype import note_type
+from ankigen.preview.cards import NOTES_PER_BLOCK, card_data, script_safe_json
 from ankigen.preview.page import MARKER, preview, to_mathml
 from ankigen.preview.template import fill
 from ankigen.render import FIELDS
 from ankigen.source.validate import load_card_set
 
-from ..conftest import SHIPPED_CARDS, THEORY
+from ..conftest import KINDS, SHIPPED_CARDS, THEORY
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "artifacts"  # ignored by git
 
 
 # --- the page, without a browser ---------------------------------------------
+
+
+def page_notes(page: str) -> dict[str, dict]:
+    """Each note of ``page`` by id: what page.js renders into its empty ``article``
+    (the data blocks, decoded)."""
+    ids = re.findall(r'<article class="[^"]*" id="card-([^"]+)"[^>]*></article>', page)
+    assert len(ids) == page.count("<article "), "a note's article is not empty"
+    blocks = re.findall(
+        r'<script type="application/json" class="cards" data-notes="(\d+)">(.*?)</script>',
+        page,
+        re.DOTALL,
+    )
+    records = []
+    for count, text in blocks:
+        block = json.loads(text)
+        assert len(block) == int(count)
+        records += block
+    return dict(zip(ids, records, strict=True))
 
 
 def test_preview_writes_a_self_contained_directory(write_cards, tmp_path: Path) -> None:
@@ -44,22 +64,52 @@ def test_sides_are_the_templates_filled_with_the_package_fields(write_cards, tmp
     checked = check(root)
     card_set, rendered = checked.card_set, checked.rendered
     template = note_type(card_set.deck).templates[0]
+    notes = page_notes(page)
+    head = (  # each side's shadow root: the note type's CSS, then the card
+        '<link rel="stylesheet" href="card.css"><style>math[display=block]{display:block;'
+        "overflow-x:auto;overflow-y:hidden;max-width:100%}</style>"
+    )
     for r in rendered.cards:
         fields = dict(zip(FIELDS, r.fields, strict=True))
         front = fill(template["qfmt"], fields)
-        for side in (front, fill(template["afmt"], fields, front)):
-            assert f'<div class="card">{to_mathml(side)[0]}</div>' in page
+        back = fill(template["afmt"], fields, front)
+        assert notes[r.card.id]["sides"] == [
+            ["Front", f'{head}<div class="card">{to_mathml(front)[0]}</div>'],
+            ["Back", f'{head}<div class="card">{to_mathml(back)[0]}</div>'],
+        ]
 
 
 def test_cards_are_grouped_by_subdeck_with_their_details(write_cards, tmp_path) -> None:
     page = preview(write_cards(), tmp_path / "out").index.read_text()
     assert page.index('id="deck-theory"') < page.index('id="card-alpha"') < page.index(
         'id="card-beta"') < page.index('id="deck-code"') < page.index('id="card-gamma"')  # fmt: skip
-    beta = page[page.index('id="card-beta"') - 30 : page.index('id="card-gamma"')]
-    assert "note corrected" in beta and "<span class=badge>Correction</span>" in beta
-    alpha = page[page.index('id="card-alpha"') : page.index('id="card-beta"')]
-    assert "Theory · basic" in alpha and "<li>test-deck::topic::greek</li>" in alpha
+    assert re.search(r'<article class="note corrected[^"]*" id="card-beta"', page)
+    notes = page_notes(page)  # each note's data, in the same order
+    assert [note["meta"] for note in notes.values()] == ["Theory · basic", "Theory", "Code"]
+    assert "test-deck::topic::greek" in notes["alpha"]["tags"]
     assert '<a href="#deck-theory">Theory <span class="count">2</span></a>' in page
+
+
+def test_the_page_is_the_same_on_every_run(write_cards, tmp_path) -> None:
+    root = write_cards(kinds=KINDS)
+    first = preview(root, tmp_path / "one").index.read_bytes()
+    assert preview(root, tmp_path / "two").index.read_bytes() == first
+
+
+@given(st.recursive(st.text(), lambda inner: st.lists(inner) | st.dictionaries(st.text(), inner)))
+def test_data_never_ends_its_block_and_reads_back(value) -> None:
+    """Whatever a card holds (``</script>``, ``<!--``), its JSON has no ``</`` and no
+    ``<!``, the only ways out of a ``<script>`` or into its escaped states."""
+    text = script_safe_json(value)
+    assert "</" not in text and "<!" not in text
+    assert json.loads(text) == value
+
+
+def test_the_data_blocks_hold_each_note_once_in_page_order() -> None:
+    records = [{"n": n, "html": "</script><!--"} for n in range(NOTES_PER_BLOCK * 2 + 1)]
+    blocks = re.findall(r'data-notes="(\d+)">(.*?)</script>\n', card_data(records))
+    assert [int(count) for count, _ in blocks] == [NOTES_PER_BLOCK, NOTES_PER_BLOCK, 1]
+    assert [r for _, text in blocks for r in json.loads(text)] == records
 
 
 def test_the_cards_changed_in_this_build_are_marked(write_cards, tmp_path) -> None:
@@ -72,12 +122,12 @@ def test_the_cards_changed_in_this_build_are_marked(write_cards, tmp_path) -> No
     build(root, tmp_path / "v2.apkg", now=1_780_864_000)  # 2026-06-07
     page = preview(root, tmp_path / "out").index.read_text()
     assert '<button type="button" id="changed" aria-pressed="false">Changed 2026-06-07 (1)' in page
-    beta = page[page.index('id="card-beta"') - 40 : page.index('id="card-gamma"')]
-    assert 'class="note corrected changed"' in beta
-    assert "<span class=changed>Changed 2026-06-07</span>" in beta
-    assert "<li>test-deck::changed::2026-06-07</li>" in beta
-    alpha = page[page.index('id="card-alpha"') - 40 : page.index('id="card-beta"')]
-    assert 'class="note"' in alpha and "<li>test-deck::changed::2026-05-28</li>" in alpha
+    assert '<article class="note corrected changed" id="card-beta"' in page
+    assert '<article class="note" id="card-alpha"' in page
+    notes = page_notes(page)
+    assert notes["beta"]["changed"] == "2026-06-07" and "changed" not in notes["alpha"]
+    assert notes["beta"]["tags"][-1] == "test-deck::changed::2026-06-07"
+    assert notes["alpha"]["tags"][-1] == "test-deck::changed::2026-05-28"
 
 
 @pytest.mark.parametrize(
@@ -245,13 +295,27 @@ def shipped_preview(tmp_path_factory) -> str:
     return preview(cards, cards.parent / "preview", cache=False).index.as_uri()
 
 
-def _open(browser, url: str, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+# Every note rendered, as before printing, and the images in them loaded
+RENDER_ALL = """async () => {
+    dispatchEvent(new Event('beforeprint'));
+    const images = Array.from(document.querySelectorAll('.screen')).flatMap(
+        host => Array.from(host.shadowRoot.querySelectorAll('img')));
+    await Promise.all(images.filter(i => !i.complete).map(i => new Promise(done => {
+        i.addEventListener('load', done); i.addEventListener('error', done); })));
+}"""
+
+
+def _open(browser, url: str, width: int, height: int = 900, every_note: bool = True):
+    """The page, with every note rendered unless ``every_note`` is false (then only the
+    notes near the viewport are, as page.js renders them)."""
+    page = browser.new_page(viewport={"width": width, "height": height})
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.on("requestfailed", lambda r: errors.append(f"failed: {r.url}"))
     page.goto(url, wait_until="load")
+    if every_note:
+        page.evaluate(RENDER_ALL)
     return page, errors
 
 
@@ -267,6 +331,14 @@ def test_the_page_loads_without_errors_and_shows_every_card(browser, shipped_pre
     sides = page.evaluate(f"({IN_CARDS})('.card').length")
     assert sides == 2 * cards  # every side got its shadow root and its card
     assert page.locator("#shown").inner_text() == f"{cards} cards"
+    corrected = page.locator("article.note.corrected")
+    assert 0 < corrected.count() == page.locator(".meta .badge").count()
+    assert corrected.first.locator(".badge").inner_text() == "CORRECTION"  # upper-cased by CSS
+    changed = page.locator("article.note.changed")
+    assert 0 < changed.count() == page.locator(".meta .changed").count()
+    assert re.fullmatch(
+        r"Changed \d{4}-\d\d-\d\d", changed.first.locator(".meta .changed").inner_text()
+    )
     assert errors == []
     page.close()
 
