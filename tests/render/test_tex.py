@@ -1,6 +1,25 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from ankigen.render.tex import dollar_problems, tex_problem, to_mathml
+from ankigen.render.tex import dollar_problems, parses, tex_problem, to_mathml
+
+_TEX = st.sampled_from([
+    "x", "1", "'", "&", "~", "[", "]", "{", "}", "^", "_", "\\\\", "\\,", "\\;", "\\!",
+    "\\frac", "\\tfrac", "\\binom", "\\sqrt", "\\over", "\\sum", "\\int", "\\limits",
+    "\\hat", "\\mathrm", "\\mathbb{R}", "\\mathcal", "\\text{a}", "\\operatorname",
+    "\\left(", "\\right)", "\\left.", "\\right|", "\\big(", "\\mid", "\\prime", "\\not",
+    "\\begin{matrix}", "\\end{matrix}", "\\begin{cases}", "\\end{cases}",
+    "\\begin{array}{cc}", "\\end{array}", "\\hline", "\\substack", "\\overbrace",
+    "\\underset", "\\overset", "\\stackrel", "\\xrightarrow", "\\boxed", "\\color{red}",
+    "\\displaystyle", "\\pmod", "\\bmod",
+])  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_TEX, min_size=1, max_size=8).map(" ".join))
+def test_a_formula_parses_exactly_when_it_converts(tex: str) -> None:
+    assert parses(tex) == (to_mathml(tex) is not None)
 
 
 def test_formulas_are_converted_once_per_process() -> None:
