@@ -324,12 +324,15 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
     where they are, so the learner should hear of it before importing."""
     deck = card_set.deck
     warnings: list[Problem] = []
-    hint = "Anki matches decks by name, so cards already imported stay in '{}'"
+    hint = (
+        "Anki matches decks by name, so cards already imported stay in '{}' "
+        "(ankigen apply moves them)"
+    )
     if previous.deck and previous.deck != deck.name:
         warnings.append(
             warning(
                 deck.path,
-                None,
+                deck.lines.get("name"),
                 f"deck renamed from '{previous.deck}' to '{deck.name}': "
                 + hint.format(previous.deck),
             )
@@ -340,7 +343,7 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
             warnings.append(
                 warning(
                     deck.path,
-                    None,
+                    category.line or None,
                     f"category '{category.id}' renamed from '{old}' to '{name}': "
                     + hint.format(old),
                 )
@@ -353,7 +356,8 @@ def _moves(previous: Lock, card_set: CardSet) -> list[Problem]:
                     card.path,
                     card.lines.get("id", card.line),
                     f"card '{card.id}' moved from category '{before.category}' to "
-                    f"'{card.category}': Anki leaves cards it already has in their old subdeck",
+                    f"'{card.category}': Anki leaves cards it already has in their old subdeck "
+                    "(ankigen apply moves them)",
                 )
             )
     return warnings

@@ -54,12 +54,12 @@ def test_warnings_for_renames_and_moves(write_cards, tmp_path: Path) -> None:
     )
     report = build(root, tmp_path / "a.apkg", now=T0 + 10)
     assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
-        "deck.yaml: warning: deck renamed from 'Test Deck' to 'New Deck': Anki matches decks "
-        "by name, so cards already imported stay in 'Test Deck'",
-        "deck.yaml: warning: category 'code' renamed from 'Code' to 'Prog': Anki matches decks "
-        "by name, so cards already imported stay in 'Code'",
+        "deck.yaml:1: warning: deck renamed from 'Test Deck' to 'New Deck': Anki matches decks "
+        "by name, so cards already imported stay in 'Test Deck' (ankigen apply moves them)",
+        "deck.yaml:6: warning: category 'code' renamed from 'Code' to 'Prog': Anki matches decks "
+        "by name, so cards already imported stay in 'Code' (ankigen apply moves them)",
         "code.yaml:10: warning: card 'beta' moved from category 'theory' to 'code': "
-        "Anki leaves cards it already has in their old subdeck",
+        "Anki leaves cards it already has in their old subdeck (ankigen apply moves them)",
     ]
 
 

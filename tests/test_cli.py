@@ -79,7 +79,7 @@ def test_rename_warning_goes_to_stderr(write_cards, tmp_path: Path) -> None:
     code, _, err = run("build", str(root), "-o", str(tmp_path / "d.apkg"))
     assert code == 0
     assert err.startswith(
-        f"{root}/deck.yaml: warning: category 'code' renamed from 'Code' to 'Programming'"
+        f"{root}/deck.yaml:6: warning: category 'code' renamed from 'Code' to 'Programming'"
     )
 
 

@@ -50,10 +50,12 @@ def test_the_summary_and_the_lock_use_the_numbered_names(write_cards, tmp_path) 
     assert lock.categories == {"theory": "01 Theory", "code": "02 Code"}
     # Turning it on renames every subdeck, and Anki keeps the cards it has where they are.
     assert [str(w).removeprefix(f"{root}/") for w in report.warnings] == [
-        "deck.yaml: warning: category 'theory' renamed from 'Theory' to '01 Theory': Anki "
-        "matches decks by name, so cards already imported stay in 'Theory'",
-        "deck.yaml: warning: category 'code' renamed from 'Code' to '02 Code': Anki "
-        "matches decks by name, so cards already imported stay in 'Code'",
+        "deck.yaml:5: warning: category 'theory' renamed from 'Theory' to '01 Theory': Anki "
+        "matches decks by name, so cards already imported stay in 'Theory' (ankigen apply "
+        "moves them)",
+        "deck.yaml:6: warning: category 'code' renamed from 'Code' to '02 Code': Anki "
+        "matches decks by name, so cards already imported stay in 'Code' (ankigen apply "
+        "moves them)",
     ]
 
 

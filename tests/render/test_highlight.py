@@ -35,7 +35,8 @@ def renderer(tmp_path_factory) -> Renderer:
 code_text = st.text(
     st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from("\n\t<>&\"'`"),
     max_size=80,
-).filter(lambda s: "```" not in s and "~~~" not in s)
+).filter(lambda s: "```" not in s and "~~~" not in s and "[sound:" not in s)
+# a fence closes the block early; [sound:…] in code is refused on purpose (Anki would play it)
 
 
 @settings(
