@@ -143,7 +143,7 @@ def counts(plan: Plan) -> str:
         return len({c.name for c in plan.group(kind)})
 
     return (
-        f"{plural(plan.cards, 'card')}: {n('new')} new, {n('updated')} updated, "
+        f"{plural(plan.cards, 'note')}: {n('new')} new, {n('updated')} updated, "
         f"{n('unchanged')} unchanged, {n('edited')} edited in Anki, {n('merged')} merged, "
         f"{n('conflict')} in conflict, "
         f"{n('skipped')} skipped, {n('refused')} refused; {n('tags')} with tags dropped, "

@@ -130,7 +130,7 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
         for message in problems:
             renderer.problem_at(card.path, line, f"card '{card.id}': {message}")
         ords = tuple(n - 1 for n in cloze_numbers(text))
-        if not ords and not problems:
+        if not ords and not problems and card.text.strip():  # no text is a problem of its own
             message = f"card '{card.id}' has no cloze deletion: mark one as {{{{c1::answer}}}}"
             renderer.problem_at(card.path, line, message)
         fields = (text, markdown("extra"), card.level, *boxes)

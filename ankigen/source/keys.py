@@ -105,9 +105,13 @@ class Keys:
 
     def mappings(self, key: str, *, required: bool = False) -> list[LineDict]:
         values = self.items(key, required=required)
-        for value in values:
+        for number, value in enumerate(values, 1):
             if not isinstance(value, LineDict):
-                self.problem(key, f"{self.what}: every entry of {key} must be a mapping")
+                self.problem(
+                    key,
+                    f"{self.what}: every entry of {key} must be a mapping, "
+                    f"but entry {number} is {kind_of(value)}",
+                )
                 return [v for v in values if isinstance(v, LineDict)]
         return values
 

@@ -99,7 +99,7 @@ def test_the_plan_of_every_kind_as_printed(
         "cloze numbers removed: their cards are left empty (apply deletes them, as "
         "Tools → Empty Cards does) (1)",
         "  capital-of-france  cards/kinds.yaml:5  c2",
-        "8 cards: 1 new, 5 updated, 0 unchanged, 2 edited in Anki, 0 merged, 0 in conflict, 0 skipped, "
+        "8 notes: 1 new, 5 updated, 0 unchanged, 2 edited in Anki, 0 merged, 0 in conflict, 0 skipped, "
         "0 refused; 2 with tags dropped, 4 in an old subdeck, 1 removed, 0 unknown, 1 changed type, "
         "1 with empty cards, 0 media files renamed",
     ]

@@ -73,7 +73,7 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
         f"  delta    {root}/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML, still in the collection (apply deletes it) (1)",
         f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
-        "4 cards: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
+        "4 notes: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 unknown, 0 changed type, 0 with empty cards, 0 media files renamed",
     ]
 
@@ -85,7 +85,7 @@ def test_plan_of_an_unchanged_collection_exits_0(story: Story) -> None:
     assert result.exit_code == 0, result.output
     assert result.output.splitlines() == [
         "unchanged (5): alpha, beta, delta, gamma, epsilon",
-        "5 cards: 0 new, 0 updated, 5 unchanged, 0 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
+        "5 notes: 0 new, 0 updated, 5 unchanged, 0 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
         "0 with tags dropped, 0 in an old subdeck, 0 removed, 0 unknown, 0 changed type, 0 with empty cards, 0 media files renamed",
     ]
 
@@ -130,7 +130,7 @@ def test_a_count_of_one_is_singular(tmp_path: Path, write_cards) -> None:
     result = CliRunner().invoke(main, ["plan", str(root), "--collection", str(empty)])
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[-1] == (
-        "1 card: 1 new, 0 updated, 0 unchanged, 0 edited in Anki, 0 merged, 0 in conflict, "
+        "1 note: 1 new, 0 updated, 0 unchanged, 0 edited in Anki, 0 merged, 0 in conflict, "
         "0 skipped, 0 refused; 0 with tags dropped, 0 in an old subdeck, 0 removed, 0 unknown, "
         "0 changed type, 0 with empty cards, 0 media files renamed"
     )

@@ -101,6 +101,17 @@ def test_what_cannot_work_in_anki_is_refused(write_cards, text: str, expected: s
     assert _problems(write_cards, text) == [expected]
 
 
+def test_a_cloze_card_without_text_is_told_so_once(write_cards) -> None:
+    root = write_cards(
+        code="category: code\ncards:\n  - id: c\n    type: cloze\n    txt: '{{c1::a}}'\n"
+    )
+    with pytest.raises(CardSetError) as info:
+        check(root)
+    problems = [str(p).removeprefix(f"{root}/") for p in info.value.problems]
+    assert [p for p in problems if "cloze deletion" in p] == []
+    assert any("has no text" in p for p in problems) and any("'txt'" in p for p in problems)
+
+
 def test_a_cloze_card_has_a_card_per_number(write_cards) -> None:
     from ..conftest import KINDS
 

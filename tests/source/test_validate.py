@@ -74,14 +74,14 @@ def test_the_sample_set_loads(write_cards) -> None:
         ("  - id: a\n    question: Q\n    answer: A\n    tags: [1]\n",
          "theory.yaml:6: card 'a': every entry of tags must be text, not a number"),
         ("  - id: a\n    question: Q\n    answer: A\n    reading: [x]\n",
-         "theory.yaml:6: card 'a': every entry of reading must be a mapping"),
+         "theory.yaml:6: card 'a': every entry of reading must be a mapping, but entry 1 is text"),
         ("  - id: a\n    question: Q\n    answer: A\n    reading:\n      - {title: T, url: ftp://x}\n",
          "theory.yaml:7: reading url 'ftp://x' must start with http:// or https://"),
         ("  - id: a\n    question: Q\n    answer: A\n    reading:\n      - {url: 'https://x'}\n",
          "theory.yaml:7: reading entry has no title"),
         ("  - id: a\n    question: Q\n    answer: A\n    answer: B\n",
          "theory.yaml:6: duplicate key 'answer' (first at line 5)"),
-        ("  - just text\n", "theory.yaml:2: card file: every entry of cards must be a mapping"),
+        ("  - just text\n", "theory.yaml:2: card file: every entry of cards must be a mapping, but entry 1 is text"),
     ],
 )  # fmt: skip
 def test_problem_is_reported_with_its_line(write_cards, card: str, expected: str) -> None:
