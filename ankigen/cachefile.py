@@ -10,7 +10,9 @@ cache can change how fast a build is, never what it makes; deleting it is safe.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import os
+import re
 import sqlite3
 import sys
 from collections.abc import Iterable
@@ -36,6 +38,33 @@ def cache_path(root: Path, what: str = "", directory: Path | None = None) -> Pat
     """The file of one cache (``what``) of the card set at ``root``."""
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
     return (directory or cache_dir()) / f"{name}{what and '-' + what}.sqlite"
+
+
+def installed_version(distribution: str, module: str) -> str:
+    """The installed version of ``distribution``, from the name of the ``*.dist-info``
+    directory beside its ``module``, which wheels name ``<name>-<version>.dist-info``;
+    importlib.metadata when there is no such directory. (importlib.metadata finds it
+    the same way, by scanning sys.path, but importing it and the scan cost more than a
+    build of a small deck.)"""
+    spec = importlib.util.find_spec(module)
+    if spec is not None and spec.origin:
+        where = Path(spec.origin).parent
+        site = where.parent if spec.submodule_search_locations else where
+        wanted = _normal(distribution)
+        found = [
+            name.rpartition(".")[0].split("-")[1]
+            for name in os.listdir(site)
+            if name.endswith(".dist-info") and _normal(name.split("-")[0]) == wanted
+        ]
+        if len(found) == 1:
+            return found[0]
+    from importlib import metadata
+
+    return metadata.version(distribution)
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 def checksum(key: str, value: Value) -> str:

@@ -138,7 +138,7 @@ def check(cards_dir: Path, no_cache: bool) -> None:
       ankigen check cards
     """
     with reported():
-        from .build import check as run_check
+        from .check import check as run_check
 
         checked = run_check(cards_dir, cache=not no_cache)
     _warnings(checked.warnings)
@@ -400,7 +400,7 @@ def _summary(report: Report) -> None:
     if report.restored:
         click.echo(f"  restored: {_ids(report.restored)}")
     if report.removed:
-        from .build import removed_search
+        from .check import removed_search
 
         click.echo(f"  removed: {_ids(report.removed)}")
         search = " or ".join(

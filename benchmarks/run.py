@@ -34,7 +34,8 @@ from pathlib import Path
 
 import synthetic
 
-from ankigen.build import build, check
+from ankigen.build import build
+from ankigen.check import check
 from ankigen.package.apkg import guid
 from ankigen.package.notetype import note_type, stable_id
 

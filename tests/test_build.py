@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankigen.build import build, check
+from ankigen.build import build
 from ankigen.errors import CardSetError
 
 from .conftest import CODE, DECK, SOURCES, THEORY
@@ -93,22 +93,6 @@ def test_an_interrupted_write_keeps_the_previous_package(
     assert out.read_bytes() == before
     assert zipfile.ZipFile(out).testzip() is None
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.apkg", "cards"]
-
-
-def test_check_reports_load_render_and_lock_problems_together(write_cards) -> None:
-    root = write_cards(code=CODE.replace("question: Show code", "question: '<script>x</script>'"))
-    (root / "ankigen.lock").write_text("{")
-    (root / "theory.yaml").write_text(THEORY.replace("level: basic", "level: hard"))
-    with pytest.raises(CardSetError) as info:
-        check(root)
-    messages = [str(p).removeprefix(f"{root}/") for p in info.value.problems]
-    assert len(messages) == 3
-    assert messages[1:] == [
-        "code.yaml:4: <script> is not allowed in a card",
-        "theory.yaml:12: card 'alpha': level must be one of basic, intermediate, advanced, "
-        "not 'hard'",
-    ]
-    assert messages[0].startswith("ankigen.lock: cannot read the lock file")
 
 
 _MANGLE = st.sampled_from(

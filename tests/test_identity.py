@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ankigen.build import build, check
+from ankigen.build import build
+from ankigen.check import check
 from ankigen.errors import CardSetError
 
 from .conftest import DECK, THEORY, import_package

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build import Checked, check, package
+from ..build import package
+from ..check import Checked, check
 from ..errors import CardSetError, Problem
 from ..package.apkg import Stamped, guid
 from ..package.lock import LOCK_FILE, Lock

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ..build import removed_search
+from ..check import removed_search
 from ..package.apkg import guid
 from ..package.lock import Lock
 from ..source.format import KINDS

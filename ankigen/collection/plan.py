@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..build import Checked, check, package
+from ..build import package
+from ..check import Checked, check
 from ..errors import CardSetError, Problem
 from ..package.apkg import guid
 from ..package.lock import Lock, Version

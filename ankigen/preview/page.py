@@ -26,7 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from ..atomic import replace_directory
-from ..build import Checked, check
+from ..check import Checked, check
 from ..errors import CardSetError, Problem, warning
 from ..package.lock import now_from_environment
 from ..package.notetype import NoteType, note_type

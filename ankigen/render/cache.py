@@ -14,14 +14,11 @@ makes. Deleting it is always safe.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
-import os
-import re
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..cachefile import CacheFile, cache_path
+from ..cachefile import CacheFile, cache_path, installed_version
 from .markdown import MediaRef
 
 CACHE_VERSION = "2"
@@ -44,35 +41,8 @@ def _fingerprint() -> bytes:
     for name in _SOURCES:
         digest.update((here / name).read_bytes())
     for package, module in _PACKAGES.items():
-        digest.update(f"{package} {version(package, module)}".encode())
+        digest.update(f"{package} {installed_version(package, module)}".encode())
     return digest.digest()
-
-
-def version(distribution: str, module: str) -> str:
-    """The installed version of ``distribution``, from the name of the ``*.dist-info``
-    directory beside its ``module``, which wheels name ``<name>-<version>.dist-info``;
-    importlib.metadata when there is no such directory. (importlib.metadata finds it
-    the same way, by scanning sys.path, but importing it and the scan cost more than a
-    build of a small deck.)"""
-    spec = importlib.util.find_spec(module)
-    if spec is not None and spec.origin:
-        where = Path(spec.origin).parent
-        site = where.parent if spec.submodule_search_locations else where
-        wanted = _normal(distribution)
-        found = [
-            name.rpartition(".")[0].split("-")[1]
-            for name in os.listdir(site)
-            if name.endswith(".dist-info") and _normal(name.split("-")[0]) == wanted
-        ]
-        if len(found) == 1:
-            return found[0]
-    from importlib import metadata
-
-    return metadata.version(distribution)
-
-
-def _normal(name: str) -> str:
-    return re.sub(r"[-_.]+", "_", name).lower()
 
 
 class RenderCache:

@@ -9,16 +9,13 @@ never code.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..errors import Problem
-
-_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is several times faster
 
 
 class LineDict(dict):
@@ -32,43 +29,54 @@ class LineDict(dict):
         return self.key_lines.get(key, self.line)
 
 
-_STR = yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
+_STR = "tag:yaml.org,2002:str"
 _MERGE = "tag:yaml.org,2002:merge"
 
 
-class _LineLoader(_Base):  # type: ignore[misc, valid-type]
-    """Safe loading as PyYAML does it, with two shortcuts for plain text, which is most of
-    a card file: no pattern is tried on a scalar that no implicit type can start like
-    (quoted and block scalars are text anyway), and text is constructed directly."""
+@functools.cache
+def loader_class() -> type:
+    """The loader, made on first use: importing PyYAML costs more than a rebuild that
+    finds every file in the parse cache (parsed.py)."""
+    import yaml
 
-    problems: list[Problem]
-    path: Path
-    own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
+    base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml is several times faster
 
-    def flatten_mapping(self, node: yaml.MappingNode) -> None:
-        """PyYAML's merge, which puts the merged pairs first (so that later ones win),
-        remembering first which keys the mapping has of its own."""
-        if id(node) not in self.own_keys:
-            self.own_keys[id(node)] = {id(k) for k, _ in node.value if k.tag != _MERGE}
-        _Base.flatten_mapping(self, node)
+    class LineLoader(base):  # type: ignore[misc, valid-type]
+        """Safe loading as PyYAML does it, with two shortcuts for plain text, which is most
+        of a card file: no pattern is tried on a scalar that no implicit type can start
+        like (quoted and block scalars are text anyway), and text is constructed directly."""
 
-    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
-        if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in _IMPLICIT_STARTS):
-            return _STR
-        return super().resolve(kind, value, implicit)
+        problems: list[Problem]
+        path: Path
+        own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        if node.tag == _STR and type(node) is yaml.ScalarNode:
-            return node.value
-        return super().construct_object(node, deep)
+        def flatten_mapping(self, node: yaml.MappingNode) -> None:
+            """PyYAML's merge, which puts the merged pairs first (so that later ones win),
+            remembering first which keys the mapping has of its own."""
+            if id(node) not in self.own_keys:
+                self.own_keys[id(node)] = {id(k) for k, _ in node.value if k.tag != _MERGE}
+            base.flatten_mapping(self, node)
+
+        def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> str:
+            if kind is yaml.ScalarNode and (not implicit[0] or value[:1] not in implicit_starts):
+                return _STR
+            return super().resolve(kind, value, implicit)
+
+        def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+            if node.tag == _STR and type(node) is yaml.ScalarNode:
+                return node.value
+            return super().construct_object(node, deep)
+
+    # The first characters of plain scalars that may resolve to something other than text
+    # (the tests check that no resolver matches any first character, or by path).
+    implicit_starts = frozenset(LineLoader.yaml_implicit_resolvers)
+    LineLoader.implicit_starts = implicit_starts
+    LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, mapping)
+    return LineLoader
 
 
-# The first characters of plain scalars that may resolve to something other than text
-# (the tests check that no resolver matches any first character, or by path).
-_IMPLICIT_STARTS = frozenset(_LineLoader.yaml_implicit_resolvers)
-
-
-def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
+def mapping(loader: Any, node: Any) -> LineDict:
+    """A YAML mapping as a LineDict, with every repeated key a problem."""
     loader.flatten_mapping(node)
     own = loader.own_keys[id(node)]
     value = LineDict()
@@ -95,9 +103,6 @@ def _mapping(loader: _LineLoader, node: yaml.MappingNode) -> LineDict:
     return value
 
 
-_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _mapping)
-
-
 Reader = Callable[[Path], tuple[Any, list[Problem]]]  # read_yaml, or a cache of it
 
 
@@ -121,7 +126,9 @@ def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
     if not text.strip():
         return None, [Problem(path, None, "file is empty")]
 
-    loader = _LineLoader(text)
+    import yaml
+
+    loader = loader_class()(text)
     loader.problems = []
     loader.path = path
     loader.own_keys = {}
@@ -138,7 +145,10 @@ def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
     return data, loader.problems
 
 
-def _syntax_problem(path: Path, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(path: Path, text: str, exc: Any) -> Problem:
+    """``exc``: a yaml.MarkedYAMLError."""
+    import yaml
+
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     problem = exc.problem or "invalid YAML"

@@ -12,14 +12,13 @@ and mappings, are never cached. It lives beside the render cache (cachefile.py).
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import sys
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..cachefile import CacheFile, cache_path
+from ..cachefile import CacheFile, cache_path, installed_version
 from ..errors import Problem
 from . import load
 from .load import LineDict, parse_yaml, read_yaml
@@ -29,10 +28,17 @@ _SCALARS = (str, int, float, bool, type(None), bytes)
 
 
 def _fingerprint() -> bytes:
+    """The loader's code, PyYAML's version and its compiled part (which bundles libyaml),
+    found without importing PyYAML: a build that parses nothing does not."""
     digest = hashlib.sha256(f"{CACHE_VERSION} {sys.version} {marshal.version}".encode())
     digest.update(Path(load.__file__).read_bytes())
-    libyaml = yaml._yaml.get_version_string() if yaml.__with_libyaml__ else ""
-    digest.update(f"PyYAML {yaml.__version__} libyaml {libyaml}".encode())
+    digest.update(f"PyYAML {installed_version('PyYAML', 'yaml')}".encode())
+    spec = importlib.util.find_spec("yaml")
+    if spec is not None and spec.origin:
+        package = Path(spec.origin).parent
+        for extension in sorted(package.glob("_yaml*")):
+            stat = extension.stat()
+            digest.update(f"{extension.name} {stat.st_size} {stat.st_mtime_ns}".encode())
     return digest.digest()
 
 

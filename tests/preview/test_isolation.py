@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from ankigen.build import check
+from ankigen.check import check
 from ankigen.errors import CardSetError
 from ankigen.package.notetype import note_type
 from ankigen.preview.page import _page

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ankigen.build import check
+from ankigen.check import check
 from ankigen.package.notetype import note_type
 from ankigen.preview.cards import NOTES_PER_BLOCK, card_data, script_safe_json
 from ankigen.preview.page import MARKER, preview, to_mathml

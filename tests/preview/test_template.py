@@ -2,7 +2,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ankigen.build import build, check
+from ankigen.build import build
+from ankigen.check import check
 from ankigen.package.notetype import note_type
 from ankigen.preview.template import TemplateError, field_is_empty, fill
 

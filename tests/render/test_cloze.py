@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ankigen.build import check
+from ankigen.check import check
 from ankigen.errors import CardSetError
 from ankigen.render.cloze import cloze_numbers, prepare, reveal
 

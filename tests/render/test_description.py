@@ -4,7 +4,7 @@ import markdown
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ankigen.build import check
+from ankigen.check import check
 from ankigen.render.description import without_newlines
 
 from ..conftest import DECK

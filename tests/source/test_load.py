@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,9 +19,17 @@ def _read(tmp_path: Path, text: str | bytes):
 
 
 def test_the_libyaml_loader_is_used_when_present() -> None:
-    from ankigen.source import load
+    assert issubclass(load.loader_class(), getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    assert load._STR == yaml.resolver.BaseResolver.DEFAULT_SCALAR_TAG
 
-    assert issubclass(load._LineLoader, getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+def test_pyyaml_is_imported_only_to_parse() -> None:
+    code = (
+        "import sys; from ankigen.build import build; from ankigen import cli;"
+        "print('yaml' in sys.modules)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stdout.strip() == "False", done.stderr
 
 
 def test_mappings_know_their_lines(tmp_path: Path) -> None:
@@ -84,13 +94,13 @@ def test_any_text_gives_data_or_problems_never_an_exception(tmp_path_factory, te
 # --- the shortcuts give what PyYAML's own safe loading gives -------------------
 
 
-class _Reference(load._Base):  # type: ignore[misc, valid-type]
+class _Reference(load.loader_class().__mro__[1]):  # type: ignore[misc, valid-type]
     """The loader without its shortcuts: PyYAML's resolver and constructor."""
 
-    flatten_mapping = load._LineLoader.flatten_mapping  # the merge keys, as the loader does
+    flatten_mapping = load.loader_class().flatten_mapping  # the merge keys, as the loader does
 
 
-_Reference.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, load._mapping)
+_Reference.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, load.mapping)
 
 
 def _shape(value):
@@ -107,7 +117,7 @@ def _shape(value):
 
 def _both(path: Path, text: str):
     results = []
-    for loader_class in (load._LineLoader, _Reference):
+    for loader_class in (load.loader_class(), _Reference):
         loader = loader_class(text)
         loader.problems, loader.path, loader.own_keys = [], path, {}
         try:
@@ -121,9 +131,10 @@ def _both(path: Path, text: str):
 
 
 def test_the_shortcuts_rest_on_how_the_safe_resolver_is_made() -> None:
-    resolvers = load._LineLoader.yaml_implicit_resolvers
-    assert None not in resolvers and not load._LineLoader.yaml_path_resolvers
-    assert set(resolvers) == load._IMPLICIT_STARTS
+    loader = load.loader_class()
+    resolvers = loader.yaml_implicit_resolvers
+    assert None not in resolvers and not loader.yaml_path_resolvers
+    assert set(resolvers) == loader.implicit_starts
 
 
 _SCALARS = st.sampled_from([

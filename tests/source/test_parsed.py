@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
-from ankigen.build import build, check
+from ankigen.build import build
 from ankigen.cachefile import cache_dir, checksum
+from ankigen.check import check
 from ankigen.errors import CardSetError
 from ankigen.source import load, parsed
 from ankigen.source.load import read_yaml

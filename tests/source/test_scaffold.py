@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from ankigen.build import build, check
+from ankigen.build import build
+from ankigen.check import check
 from ankigen.cli import main
 from ankigen.errors import CardSetError
 from ankigen.source.scaffold import init, new_deck_id
