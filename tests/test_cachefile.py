@@ -2,7 +2,7 @@ import sqlite3
 from pathlib import Path
 
 from ankigen import cachefile
-from ankigen.cachefile import CacheFile, cache_dir, cache_path
+from ankigen.cachefile import CacheFile, cache_dir, cache_path, installed_version
 
 
 def test_cache_location(monkeypatch, tmp_path: Path) -> None:
@@ -46,3 +46,12 @@ def test_a_file_that_cannot_be_written_only_costs_speed(tmp_path: Path) -> None:
     file = CacheFile(tmp_path / "blocker" / "c.sqlite", "html", "TEXT")
     file.write({"k": "v"})  # no exception
     assert file.read() == {}
+
+
+def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
+    from importlib import metadata
+
+    from ankigen.render.cache import _PACKAGES
+
+    for package, module in {**_PACKAGES, "PyYAML": "yaml", "click": "click"}.items():
+        assert installed_version(package, module) == metadata.version(package)

@@ -218,10 +218,3 @@ def test_the_key_covers_every_module_that_shapes_the_html() -> None:
                 if (here / module).is_file() and module not in found:
                     todo.append(module)
     assert found == set(cache._SOURCES)
-
-
-def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
-    from importlib import metadata
-
-    for package, module in cache_module._PACKAGES.items():
-        assert cache_module.version(package, module) == metadata.version(package)
