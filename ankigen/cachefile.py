@@ -9,6 +9,7 @@ cache can change how fast a build is, never what it makes; deleting it is safe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib.util
 import os
@@ -50,17 +51,23 @@ def installed_version(distribution: str, module: str) -> str:
     if spec is not None and spec.origin:
         where = Path(spec.origin).parent
         site = where.parent if spec.submodule_search_locations else where
-        wanted = _normal(distribution)
-        found = [
-            name.rpartition(".")[0].split("-")[1]
-            for name in os.listdir(site)
-            if name.endswith(".dist-info") and _normal(name.split("-")[0]) == wanted
-        ]
+        found = _dist_infos(str(site)).get(_normal(distribution), [])
         if len(found) == 1:
             return found[0]
     from importlib import metadata
 
     return metadata.version(distribution)
+
+
+@functools.cache
+def _dist_infos(site: str) -> dict[str, list[str]]:
+    """The versions of the distributions installed in ``site``, by normalised name."""
+    found: dict[str, list[str]] = {}
+    for name in os.listdir(site):
+        if name.endswith(".dist-info") and "-" in name:
+            distribution, version = name.removesuffix(".dist-info").split("-")[:2]
+            found.setdefault(_normal(distribution), []).append(version)
+    return found
 
 
 def _normal(name: str) -> str:

@@ -101,7 +101,8 @@ def write_apkg(
         finally:
             db.close()
         media_map = json.dumps({str(i): m.name for i, m in enumerate(media)}).encode()
-        with zipfile.ZipFile(out, "w") as archive:
+        # Deflate's fastest level: a fifth of level 6's time, for an .apkg a fifth larger.
+        with zipfile.ZipFile(out, "w", compresslevel=1) as archive:
             _add(archive, "collection.anki2", collection)
             _add(archive, "media", media_map)
             for i, m in enumerate(media):

@@ -52,6 +52,7 @@ class ParseCache:
         self._salt = _fingerprint()
         self._used: set[str] = set()
         self._fresh: dict[str, bytes] = {}
+        self._stored: dict[str, Any] | None = None  # read on first use: one entry per file
 
     def read(self, path: Path) -> tuple[Any, list[Problem]]:
         try:
@@ -60,7 +61,9 @@ class ParseCache:
             return read_yaml(path)  # which says why
         key = hashlib.sha256(self._salt + raw).hexdigest()
         self._used.add(key)
-        for blob in self._file.read([key]).values():
+        if self._stored is None:
+            self._stored = self._file.read()
+        if (blob := self._stored.get(key)) is not None:
             try:
                 encoded, problems = marshal.loads(blob)
                 data = _decode(encoded) if type(encoded) in _ENCODED else encoded
