@@ -2,10 +2,11 @@ import io
 import json
 import sqlite3
 import zipfile
+import zlib
 from pathlib import Path
 
 from ankigen.build import build
-from ankigen.package.apkg import guid, stamp
+from ankigen.package.apkg import DEFLATE_LEVEL, guid, stamp
 from ankigen.package.notetype import note_type, stable_id
 from ankigen.source.validate import load_card_set
 
@@ -67,6 +68,10 @@ def test_package_layout(write_cards, tmp_path: Path) -> None:
     assert {(i.date_time, i.compress_type) for i in infos} == {
         ((1980, 1, 1, 0, 0, 0), zipfile.ZIP_DEFLATED)
     }
+    for info in infos:  # each entry deflated at the level the writer chose
+        packer = zlib.compressobj(DEFLATE_LEVEL, zlib.DEFLATED, -15)
+        expected = packer.compress(archive.read(info)) + packer.flush()
+        assert info.compress_size == len(expected), info.filename
     media = json.loads(archive.read("media"))
     assert list(media.values()) == sorted(media.values())  # sorted by name
     assert archive.read("0") == b"<svg>a</svg>"
