@@ -92,7 +92,7 @@ def _card(
         previous_ids=values["previous_ids"],
         path=path,
         line=data.line,
-        lines=dict(data.key_lines),
+        lines=data.key_lines,  # the parsed mapping's own: nothing changes it after parsing
     )
 
 

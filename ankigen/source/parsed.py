@@ -63,7 +63,7 @@ class ParseCache:
         self._used.add(key)
         if self._stored is None:
             self._stored = self._file.read()
-        if (blob := self._stored.get(key)) is not None:
+        if (blob := self._stored.pop(key, None)) is not None:  # held no longer than needed
             try:
                 encoded, problems = marshal.loads(blob)
                 data = _decode(encoded) if type(encoded) in _ENCODED else encoded
