@@ -88,18 +88,15 @@ class CacheFile:
         self.path, self.column, self.kind = path, column, kind
         self.unreadable = False  # the file is damaged: the next write starts it over
 
-    def read(self, keys: Iterable[str] | None = None) -> dict[str, Value]:
-        """The sound entries among ``keys`` (None: all of them)."""
+    def read(self) -> dict[str, Value]:
+        """Every sound entry."""
         if not self.path.is_file():
             return {}
         query = f"SELECT key, {self.column}, checksum FROM {self.name}"
         try:
             db = sqlite3.connect(self.path)
             try:
-                if keys is None:
-                    rows = db.execute(query).fetchall()
-                else:
-                    rows = [r for k in keys for r in db.execute(f"{query} WHERE key = ?", (k,))]
+                rows = db.execute(query).fetchall()
             finally:
                 db.close()
         except (sqlite3.Error, OSError, ValueError):
