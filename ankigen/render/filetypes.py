@@ -56,9 +56,34 @@ def media_problem(src: str, suffix: str, head: bytes, kinds: frozenset[str]) -> 
         return f"'{src}' is not {wanted}: its name says {_a(by_name)} file"
     found = sniff(head)
     if found is None or not found[1] & kinds:
-        what = f"{found[0]} data" if found else "in no image, audio or video format"
+        what = f"{found[0]} data" if found else _other(head)
         return f"'{src}' is not {wanted}: it is named {suffix}, but its content is {what}"
     return ""
+
+
+def _other(head: bytes) -> str:
+    """What a file that is no media is, as far as its first bytes tell."""
+    for signature, what in (
+        (b"%PDF-", "a PDF document"),
+        (b"PK\x03\x04", "a ZIP archive (as are .docx, .xlsx and .pptx files)"),
+        (b"\x1f\x8b", "gzip-compressed data"),
+    ):
+        if head.startswith(signature):
+            return what
+    text = head.removeprefix(b"\xef\xbb\xbf")
+    for cut in range(4):  # the first bytes may end inside a character
+        try:
+            decoded = text[: len(text) - cut].decode("utf-8")
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        return "in no image, audio or video format"
+    if decoded and all(c.isprintable() or c in "\t\r\n" for c in decoded):
+        if re.match(r"\s*(<!doctype html|<html)", decoded, re.I):
+            return "an HTML page"
+        return "text"
+    return "in no image, audio or video format"
 
 
 def _a(noun: str) -> str:

@@ -1,4 +1,6 @@
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from ankigen.render.filetypes import AUDIO, IMAGE, VIDEO, media_problem, sniff
 
@@ -38,3 +40,29 @@ def test_a_file_is_what_its_name_and_content_both_say() -> None:
     assert media_problem("a", "", b"\x89PNG\r\n\x1a\n", frozenset({IMAGE})) == (
         "'a' is not an image file: its name ends in no extension"
     )
+
+
+@pytest.mark.parametrize(
+    ("head", "what"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3", "a PDF document"),
+        (b"PK\x03\x04\x14\0", "a ZIP archive (as are .docx, .xlsx and .pptx files)"),
+        (b"\x1f\x8b\x08\0", "gzip-compressed data"),
+        (b"  <!DOCTYPE html>\n<html>", "an HTML page"),
+        (b"name,value\r\na,1\n", "text"),
+        ("caf\u00e9 ".encode() * 100 + "\u00e9".encode()[:1], "text"),  # cut inside a character
+        (b"\0\x01\x02\x03", "in no image, audio or video format"),
+        (b"", "in no image, audio or video format"),
+    ],
+)
+def test_a_file_that_is_no_media_is_named_for_what_it_is(head: bytes, what: str) -> None:
+    assert media_problem("x.png", ".png", head, frozenset({IMAGE})) == (
+        f"'x.png' is not an image file: it is named .png, but its content is {what}"
+    )
+
+
+@given(st.binary(max_size=600))
+def test_any_content_gets_a_verdict(head: bytes) -> None:
+    problem, found = media_problem("x.png", ".png", head, frozenset({IMAGE})), sniff(head)
+    assert (problem == "") == (found is not None and IMAGE in found[1])
+    assert problem == "" or problem.startswith("'x.png' is not an image file: it is named .png")

@@ -70,7 +70,7 @@ def test_raw_html_media_of_every_kind_is_packaged(write_cards) -> None:
         ('<img src="media/doc.pdf">', "image 'media/doc.pdf' is not an image file: its name ends in .pdf"),
         ('<img src="media/notes.txt">', "image 'media/notes.txt' is not an image file: its name ends in .txt"),
         ('<img src="media/a.mp3">', "image 'media/a.mp3' is not an image file: its name says an audio file"),
-        ('<img src="media/fake.png">', "image 'media/fake.png' is not an image file: it is named .png, but its content is in no image, audio or video format"),
+        ('<img src="media/fake.png">', "image 'media/fake.png' is not an image file: it is named .png, but its content is text"),
         ('<img src="media/mp3.png">', "image 'media/mp3.png' is not an image file: it is named .png, but its content is MP3 data"),
         ("[sound:media/x.png]", "sound 'media/x.png' is not an audio or video file: its name says an image file"),
         ('<audio src="media/v.mp4"></audio>', "audio 'media/v.mp4' is not an audio file: its name says a video file"),
