@@ -161,12 +161,27 @@ def _syntax_problem(path: Path, text: str, exc: Any) -> Problem:
         quote = f" ({quote})" if quote in ("'", '"') else ""
         message = f"YAML syntax error: the quote{quote} opened here is never closed"
         return Problem(path, opened.line + 1, message)
+    flow = _FLOWS.get(exc.context or "")
+    if flow and problem.startswith("did not find expected") and opened:
+        opening, closing, instead = flow
+        message = (
+            f"YAML syntax error: the {opening} opened here is never closed: end it with "
+            f"{closing}, or {instead}"
+        )
+        return Problem(path, opened.line + 1, message)
     if mark and "\t" in _indentation(_line(text, mark.line)):
         message = "YAML syntax error: a tab in the indentation (YAML indents with spaces only)"
         return Problem(path, line, message)
     if exc.context and exc.context not in problem:
         problem = f"{exc.context}, {problem}"
     return Problem(path, line, f"YAML syntax error: {problem}")
+
+
+# A list or mapping written inline ([a, b] or {a: 1}) and never closed.
+_FLOWS = {
+    "while parsing a flow sequence": ("[", "]", "write the entries as lines starting with '- '"),
+    "while parsing a flow mapping": ("{", "}", "write each key on a line of its own"),
+}
 
 
 def _line(text: str, number: int) -> str:

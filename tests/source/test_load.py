@@ -45,8 +45,8 @@ def test_mappings_know_their_lines(tmp_path: Path) -> None:
     [
         ("a: 1\nb: 2\na: 3\n", "3: duplicate key 'a' (first at line 1)"),
         ("x:\n  - {k: 1, k: 2}\n", "2: duplicate key 'k' (first at line 2)"),
-        ("a: [1, 2\nb: 3\n", "2: YAML syntax error: while parsing a flow sequence, "
-         "did not find expected ',' or ']'"),
+        ("a: [1, 2\nb: 3\n", "1: YAML syntax error: the [ opened here is never closed: end it "
+         "with ], or write the entries as lines starting with '- '"),
         ("a:\n\t- b\n", "2: YAML syntax error: a tab in the indentation (YAML indents with "
          "spaces only)"),
         ("cards:\n  - id: a\n\tquestion: q\n", "3: YAML syntax error: a tab in the indentation "
@@ -57,6 +57,15 @@ def test_mappings_know_their_lines(tmp_path: Path) -> None:
          "closed"),
         ("cards:\n  - id: a\n    question: 'What\n    answer: b\n",
          "3: YAML syntax error: the quote (') opened here is never closed"),
+        ("cards:\n  - id: a\n    tags: [x, y\n    question: q\n",
+         "3: YAML syntax error: the [ opened here is never closed: end it with ], or write the "
+         "entries as lines starting with '- '"),
+        ("a: [x,\n  [y, z],\n  w\nb: 1\n",
+         "1: YAML syntax error: the [ opened here is never closed: end it with ], or write the "
+         "entries as lines starting with '- '"),
+        ("cards:\n  - {id: a, question: q\n  - id: b\n",
+         "2: YAML syntax error: the { opened here is never closed: end it with }, or write each "
+         "key on a line of its own"),
         ("a: !!python/object/apply:os.system [ls]\n",
          "1: YAML tag '!!python/object/apply:os.system' is not allowed: card files hold plain data"),
         ("a: !custom x\n", "1: YAML tag '!custom' is not allowed: card files hold plain data"),
