@@ -17,7 +17,6 @@ from .package.lock import LOCK_FILE, Lock, Stamp, next_mtime, now_from_environme
 from .package.notetype import note_type
 from .package.output import output_path
 from .package.stamps import day, restamp
-from .render import RenderedCard
 from .source.format import KINDS
 from .source.model import CardSet, Deck
 
@@ -173,15 +172,10 @@ def _package(
     lock.schemas = dict(sorted({**previous.schemas, **schemas}.items()))
     # Each note carries the day it last changed, from the lock alone (not in the content
     # hash), so a learner can study exactly what a release corrected.
-    stamped = []
-    days: dict[int, str] = {}  # most cards share a time: one tag each
-    for r in rendered.cards:
-        mtime = stamping.cards[r.card.id].mtime
-        if (tag := days.get(mtime)) is None:
-            tag = days[mtime] = changed_tag(deck, mtime)
-        stamped.append(
-            (RenderedCard(r.card, r.fields, (*r.tags, tag), r.content_hash, r.ords), mtime)
-        )
+    stamped = stamp(
+        [(r, stamping.cards[r.card.id].mtime) for r in rendered.cards],
+        lambda mtime: changed_tag(deck, mtime),
+    )
 
     # Both files are written beside their places first, then both renamed: a build that
     # fails, or cannot write either one, leaves the package and the lock as they were.
@@ -193,11 +187,11 @@ def _package(
             deck,
             rendered.description,
             notetypes,
-            [adjust(s) for s in stamp(stamped)] if adjust else stamp(stamped),
+            [adjust(s) for s in stamped] if adjust else stamped,
             rendered.media,
         )
         for file in lock_out:
-            file.write(lock.to_json().encode())
+            lock.write_json(lambda text, file=file: file.write(text.encode()))
     report.size = output.stat().st_size
     return report, lock
 

@@ -66,16 +66,15 @@ def check_uncollected(root: Path, cache: bool) -> Checked:
         parsed.save()
     if card_set is None:
         raise CardSetError(problems)
-    render_cache = RenderCache(root) if cache else None
-    rendered, render_problems = render_with_problems(card_set, render_cache)
-    problems += render_problems
     lock = Lock()
     lock_path = root / LOCK_FILE
     try:
         lock, lock_problems = read_lock(lock_path)  # a corrupt lock file is a problem too
-        problems += lock_problems
     except CardSetError as exc:
-        problems += exc.problems
+        lock_problems = exc.problems
+    render_cache = RenderCache(root) if cache else None
+    rendered, render_problems = render_with_problems(card_set, render_cache)
+    problems += render_problems + lock_problems
     errors, warnings = split(problems)
     if errors:
         raise CardSetError(problems)  # the warnings too: every problem at once

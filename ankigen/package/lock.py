@@ -46,7 +46,7 @@ class Version(NamedTuple):
     each_field: tuple[str, ...] = ()  # a digest of each field (field_digests); () if unknown
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a lock of 50,000 cards holds 100,000 of them
 class Stamp:
     hash: str
     mtime: int
@@ -84,21 +84,35 @@ class Lock:
     schemas: dict[str, dict[str, list[list[Any]]]] = field(default_factory=dict)
 
     def to_json(self) -> str:
+        pieces: list[str] = []
+        self.write_json(pieces.append)
+        return "".join(pieces)
+
+    def write_json(self, write: Callable[[str], object]) -> None:
+        """``to_json``, handed to ``write`` a few thousand cards at a time: at 50,000 cards
+        the whole text would be 14 MB, on top of what the build holds."""
         data = {
             "version": VERSION,
             "deck_id": self.deck_id,
             "deck": self.deck,
             "categories": self.categories,
-            "notetype": _stamp_json(self.notetype) if self.notetype else None,
-            "cards": {card_id: _stamp_json(s) for card_id, s in self.cards.items()},
-            "removed": {card_id: _stamp_json(s) for card_id, s in self.removed.items()},
+            "notetype": self.notetype,
+            "cards": self.cards,
+            "removed": self.removed,
             "schema": self.schema,
         }
         if self.notetypes:
-            data["notetypes"] = {kind: _stamp_json(s) for kind, s in self.notetypes.items()}
+            data["notetypes"] = self.notetypes
         if self.schemas:
             data["schemas"] = self.schemas
-        return dumps(data) + "\n"
+        out: list[str] = []
+
+        def flush(pieces: list[str]) -> None:
+            write("".join(pieces))
+            pieces.clear()
+
+        _dump(data, "\n", out, flush)
+        flush([*out, "\n"])
 
     def newest(self) -> int:
         """The latest time this lock holds (0 if none)."""
@@ -108,8 +122,8 @@ class Lock:
 
 def dumps(value: Any) -> str:
     """``json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)`` of plain data
-    (dicts with text keys, lists, text, numbers, true/false, null) in half the time:
-    json indents in Python, generator by generator."""
+    (dicts with text keys, lists, text, numbers, true/false, null; a ``Stamp`` is written
+    as its mapping) in half the time: json indents in Python, generator by generator."""
     out: list[str] = []
     _dump(value, "\n", out)
     return "".join(out)
@@ -131,10 +145,19 @@ def _scalar(value: Any) -> str | None:
 _CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
-def _dump(value: Any, pad: str, out: list[str]) -> None:
+_PIECES = 20_000  # written out once ``out`` holds this many (about two thousand cards)
+
+
+def _dump(
+    value: Any, pad: str, out: list[str], flush: Callable[[list[str]], None] | None = None
+) -> None:
+    """``value`` as JSON at indent ``pad`` (a newline and its spaces), appended to ``out``
+    piece by piece; ``flush`` is handed ``out`` to empty whenever it grows long."""
     if (text := _scalar(value)) is not None:
         out.append(text)
         return
+    if type(value) is Stamp:
+        value = _stamp_json(value)  # made one at a time, as it is written
     inner = pad + " "
     if type(value) is dict:
         keys = sorted(value)
@@ -156,7 +179,9 @@ def _dump(value: Any, pad: str, out: list[str]) -> None:
             out.append(separator + prefix + text)
         else:
             out.append(separator + prefix)
-            _dump(item, inner, out)
+            _dump(item, inner, out, flush)
+            if flush is not None and len(out) > _PIECES:
+                flush(out)
         separator = "," + inner
     out.append(pad + closing)
 
@@ -186,37 +211,50 @@ def _stamp_json(stamp: Stamp) -> dict[str, object]:
     return data
 
 
-def _stamp(data: dict[str, Any]) -> Stamp:
+def _stamp(data: dict[str, Any], shared: dict[str, str]) -> Stamp:
+    """``shared`` keeps one copy of each text met more than once (a category, the digest
+    of an empty field): at 50,000 cards, tens of megabytes."""
+    category = str(data.get("category", ""))
     return Stamp(
         str(data["hash"]),
         int(data["mtime"]),
-        str(data.get("category", "")),
+        shared.setdefault(category, category),
         str(data.get("fields", "")),
-        tuple(_version(*e) for e in data.get("earlier", ())),
+        tuple(_version(shared, *e) for e in data.get("earlier", ())),
         str(data.get("first", "")),
         str(data.get("removed", "")),
         str(data.get("type", "basic")),
         tuple(int(n) for n in data.get("clozes", ())),
         tuple(str(k) for k in data.get("was", ())),
-        tuple(str(data.get("each_field", "")).split()),
+        _digests(shared, data.get("each_field", "")),
     )
 
 
-def _version(mtime: Any, fields: Any, each_field: Any = "") -> Version:
-    return Version(int(mtime), str(fields), tuple(str(each_field).split()))
+def _version(shared: dict[str, str], mtime: Any, fields: Any, each_field: Any = "") -> Version:
+    return Version(int(mtime), str(fields), _digests(shared, each_field))
 
 
-def _from_data(data: dict[str, Any]) -> Lock:
+def _digests(shared: dict[str, str], text: Any) -> tuple[str, ...]:
+    return tuple(shared.setdefault(digest, digest) for digest in str(text).split())
+
+
+def _from_data(data: dict[str, Any], shared: dict[str, str]) -> Lock:
     notetype = data.get("notetype")
+    if type(notetype) is Stamp:
+        notetype = {"hash": notetype.hash, "mtime": notetype.mtime}
+
+    def stamp(entry: Any) -> Stamp:
+        return entry if type(entry) is Stamp else _stamp(entry, shared)
+
     return Lock(
         deck_id=str(data.get("deck_id", "")),
         deck=str(data.get("deck", "")),
         categories={str(k): str(v) for k, v in data.get("categories", {}).items()},
         notetype=Stamp(notetype["hash"], int(notetype["mtime"])) if notetype else None,
-        cards={str(card_id): _stamp(s) for card_id, s in data.get("cards", {}).items()},
-        removed={str(card_id): _stamp(s) for card_id, s in data.get("removed", {}).items()},
+        cards={str(card_id): stamp(s) for card_id, s in data.get("cards", {}).items()},
+        removed={str(card_id): stamp(s) for card_id, s in data.get("removed", {}).items()},
         schema=_schema(data.get("schema")),
-        notetypes={str(k): _stamp(s) for k, s in data.get("notetypes", {}).items()},
+        notetypes={str(k): stamp(s) for k, s in data.get("notetypes", {}).items()},
         schemas={str(kind): _schema(s) for kind, s in data.get("schemas", {}).items()},
     )
 
@@ -252,7 +290,8 @@ _UPGRADES: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {
 
 
 def parse(text: str) -> Lock:
-    data = json.loads(text)
+    shared: dict[str, str] = {}
+    data = json.loads(text, object_hook=lambda entry: _as_stamp(entry, shared))
     if not isinstance(data, dict):
         raise ValueError("not a JSON object")
     version = data.get("version")
@@ -263,7 +302,26 @@ def parse(text: str) -> Lock:
         version = data["version"]
     if version != VERSION:
         raise ValueError(f"unsupported version {version!r}")
-    return _from_data(data)
+    return _from_data(data, shared)
+
+
+# What _stamp_json writes.
+_STAMP_KEYS = frozenset(
+    {"hash", "mtime", "category", "fields", "each_field", "earlier", "first", "removed"}
+    | {"type", "clozes", "was"}
+)
+
+
+def _as_stamp(entry: dict[str, Any], shared: dict[str, str]) -> Any:
+    """A card's entry made a Stamp as soon as it is read, rather than after the whole file
+    is (which holds a lock of 50,000 cards twice over); anything else as it was read."""
+    hash_, mtime = entry.get("hash"), entry.get("mtime")
+    if type(hash_) is str and type(mtime) is int and entry.keys() <= _STAMP_KEYS:
+        try:
+            return _stamp(entry, shared)
+        except ERRORS:
+            pass  # left to _from_data, which says what is wrong with it
+    return entry
 
 
 ERRORS = (ValueError, KeyError, TypeError, AttributeError)  # of a lock that cannot be read

@@ -7,10 +7,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ankigen.errors import CardSetError
+from ankigen.package import lock as lock_module
 from ankigen.package.lock import (
     Lock,
     Stamp,
     Version,
+    _stamp_json,
     dumps,
     next_mtime,
     now_from_environment,
@@ -212,6 +214,37 @@ _PLAIN = st.recursive(
 @given(_PLAIN)
 def test_the_lock_is_written_as_json_writes_it(value) -> None:
     assert dumps(value) == json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
+
+
+def test_a_large_lock_is_written_in_pieces_that_make_its_json(monkeypatch) -> None:
+    """A build hands the lock file a few thousand cards at a time, never the whole text."""
+    monkeypatch.setattr(lock_module, "_PIECES", 40)
+    earlier = (Version(1, "f", ("a", "b")), Version(2, "g"))
+    cards = {f"card-{i}": Stamp(f"h{i}", i, "c", "f", earlier if i % 3 else ()) for i in range(60)}
+    lock = Lock("Deck", {"c": "C"}, Stamp("n", 1), cards, deck_id="d", removed=dict(cards))
+    pieces: list[str] = []
+    lock.write_json(pieces.append)
+    assert len(pieces) > 10
+    assert max(map(len, pieces)) < len("".join(pieces)) / 5
+    assert "".join(pieces) == lock.to_json()
+    data = {
+        **json.loads(lock.to_json()),
+        "cards": {card_id: _stamp_json(s) for card_id, s in cards.items()},
+    }
+    assert "".join(pieces) == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_cards_named_as_a_stamps_keys_read_as_cards(tmp_path: Path) -> None:
+    """Entries become stamps while the file is read: a mapping of cards or categories
+    whose keys are a stamp's own is still what it was."""
+    cards = {
+        "hash": Stamp("a", 1, "mtime"),
+        "mtime": Stamp("b", 2, "hash", "f", (Version(1, "g"),)),
+    }
+    lock = Lock("Deck", {"hash": "H", "mtime": "M"}, Stamp("n", 3), cards, deck_id="d")
+    path = tmp_path / "ankigen.lock"
+    path.write_text(lock.to_json())
+    assert read_lock(path) == (lock, [])
 
 
 CLOZE = {"fields": [["Text", 1], ["ID", 2]], "templates": [["Cloze", 3]]}
