@@ -87,27 +87,33 @@ class CacheFile:
     def __init__(self, path: Path, column: str, kind: str) -> None:
         self.path, self.column, self.kind = path, column, kind
         self.unreadable = False  # the file is damaged: the next write starts it over
+        self.unsound: list[object] = []  # the keys of the entries ``read`` found damaged
 
     def read(self) -> dict[str, Value]:
         """Every sound entry."""
         if not self.path.is_file():
             return {}
         query = f"SELECT key, {self.column}, checksum FROM {self.name}"
+        kind = bytes if self.kind == "BLOB" else str
+        found: dict[str, Value] = {}
         try:
             db = sqlite3.connect(self.path)
-            try:
-                rows = db.execute(query).fetchall()
+            try:  # row by row: every row at once would hold the file's content twice
+                for key, value, check in db.execute(query):
+                    if (
+                        isinstance(key, str)
+                        and isinstance(value, kind)
+                        and check == checksum(key, value)
+                    ):
+                        found[key] = value
+                    else:
+                        self.unsound.append(key)
+                return found
             finally:
                 db.close()
         except (sqlite3.Error, OSError, ValueError):
             self.unreadable = True
             return {}
-        kind = bytes if self.kind == "BLOB" else str
-        return {
-            key: value
-            for key, value, check in rows
-            if isinstance(key, str) and isinstance(value, kind) and check == checksum(key, value)
-        }
 
     def keys(self) -> set[str]:
         """Every key stored, sound or not."""
@@ -122,11 +128,9 @@ class CacheFile:
         except (sqlite3.Error, OSError, ValueError):
             return set()
 
-    def write(self, new: dict[str, Value], stale: Iterable[str] = ()) -> None:
-        """Store ``new`` and delete ``stale``. A failure only costs speed."""
-        stale = list(stale)
-        if not new and not stale and not self.unreadable:
-            return
+    def write(self, new: Iterable[tuple[str, Value]], stale: Iterable[object] = ()) -> None:
+        """Delete ``stale``, then store ``new`` (key, value) entries, both taken one by one.
+        A failure only costs speed."""
         try:
             if self.unreadable:
                 self.path.unlink(missing_ok=True)  # start over
@@ -142,7 +146,7 @@ class CacheFile:
                     db.executemany(f"DELETE FROM {self.name} WHERE key = ?", ((k,) for k in stale))
                     db.executemany(
                         f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?, ?)",
-                        ((k, v, checksum(k, v)) for k, v in new.items()),
+                        ((k, v, checksum(k, v)) for k, v in new),
                     )
             finally:
                 db.close()

@@ -22,7 +22,7 @@ def test_each_cache_of_each_card_set_has_its_own_file(tmp_path: Path) -> None:
 
 def test_only_sound_entries_are_read(tmp_path: Path) -> None:
     file = CacheFile(tmp_path / "c.sqlite", "data", "BLOB")
-    file.write({"a": b"one", "b": b"two", "c": b"three"})
+    file.write({"a": b"one", "b": b"two", "c": b"three"}.items())
     db = sqlite3.connect(file.path)
     with db:
         db.execute("UPDATE entries SET data = x'00' WHERE key = 'b'")  # checksum no longer fits
@@ -36,14 +36,14 @@ def test_an_unreadable_file_is_started_over(tmp_path: Path) -> None:
     file = CacheFile(tmp_path / "c.sqlite", "html", "TEXT")
     file.path.write_bytes(b"not a database" * 500)
     assert file.read() == {} and file.keys() == set()
-    file.write({"k": "<p>v</p>"})
+    file.write([("k", "<p>v</p>")])
     assert CacheFile(file.path, "html", "TEXT").read() == {"k": "<p>v</p>"}
 
 
 def test_a_file_that_cannot_be_written_only_costs_speed(tmp_path: Path) -> None:
     (tmp_path / "blocker").write_text("")
     file = CacheFile(tmp_path / "blocker" / "c.sqlite", "html", "TEXT")
-    file.write({"k": "v"})  # no exception
+    file.write([("k", "v")])  # no exception
     assert file.read() == {}
 
 

@@ -213,14 +213,14 @@ def _import(
         rendered = card.rendered
         card_id = rendered.card.id
         extra = keep.get(card_id, [])
-        tags = (*rendered.tags, *(t for t in extra if t not in rendered.tags))
+        tags = (*card.tags, *(t for t in extra if t not in card.tags))
         mine = result.work.kept.get(card_id, {})
         fields = tuple(
             mine.get(n, f)
             for n, f in zip(NOTE_FIELDS[rendered.card.kind], rendered.fields, strict=True)
         )
         mtime = max(card.mtime, result.work.stale.get(card_id, 0) + 1)
-        return replace(card, rendered=replace(rendered, tags=tags, fields=fields), mtime=mtime)
+        return replace(card, rendered=replace(rendered, fields=fields), tags=tags, mtime=mtime)
 
     package(checked, path, now, merged, change_note_type=True)
     import_package(col, path, merge_notetypes)

@@ -19,7 +19,7 @@ import shutil
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -63,19 +63,32 @@ class Stamped:
     mtime: int
     note_id: int  # its cards' ids are note_id, note_id + 1, … (one per ord)
     due: int  # position among new cards: the card set's order
+    tags: tuple[str, ...] = ()  # the note's: the rendered card's, and tag(mtime) of stamp()
 
 
-def stamp(cards: list[tuple[RenderedCard, int]]) -> list[Stamped]:
+def stamp(
+    cards: list[tuple[RenderedCard, int]], tag: Callable[[int], str] | None = None
+) -> list[Stamped]:
     """Unique note and card ids derived from stored times (ms), so equal inputs give
-    equal bytes: each note takes as many consecutive ids as it has cards."""
+    equal bytes: each note takes as many consecutive ids as it has cards. With ``tag``,
+    each note is tagged ``tag(mtime)`` too."""
     order = sorted(range(len(cards)), key=lambda i: (cards[i][1], i))
-    ids: dict[int, int] = {}
+    ids = [0] * len(cards)
     last = taken = 0
     for i in order:
         last = max(cards[i][1] * 1000, last + taken)
         ids[i] = last
         taken = len(cards[i][0].ords)
-    return [Stamped(r, mtime, ids[i], i + 1) for i, (r, mtime) in enumerate(cards)]
+    tagged: dict[tuple[tuple[str, ...], int], tuple[str, ...]] = {}  # most notes share theirs
+
+    def tags(r: RenderedCard, mtime: int) -> tuple[str, ...]:
+        if tag is None:
+            return r.tags
+        if (found := tagged.get((r.tags, mtime))) is None:
+            found = tagged[r.tags, mtime] = (*r.tags, tag(mtime))
+        return found
+
+    return [Stamped(r, mtime, ids[i], i + 1, tags(r, mtime)) for i, (r, mtime) in enumerate(cards)]
 
 
 def write_apkg(
@@ -149,7 +162,7 @@ def _write_collection(
 
 def _note_row(deck: Deck, s: Stamped, mid: int) -> tuple[Any, ...]:
     r, card = s.rendered, s.rendered.card
-    tags = f" {' '.join(r.tags)} "
+    tags = f" {' '.join(s.tags)} "
     return (s.note_id, guid(deck, card.first_id, card.kind), mid, s.mtime, tags,
             "\x1f".join(r.fields), r.fields[0])  # fmt: skip
 

@@ -14,6 +14,7 @@ makes. Deleting it is always safe.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -46,7 +47,8 @@ def _fingerprint() -> bytes:
 
 
 class RenderCache:
-    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used.
+    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used. Each
+    text is looked up once.
 
     A text that names media files is stored with them (their packaged names), and used
     only while they are the same files (``Renderer.reuse``)."""
@@ -55,8 +57,10 @@ class RenderCache:
         self._file = CacheFile(cache_path(root, directory=directory), "html", "TEXT")
         self.path = self._file.path
         self._salt = _fingerprint()
-        self._stored = self._file.read()  # key -> html (or, for a text with media, JSON)
-        self._used: set[str] = set()
+        # key -> html (or, for a text with media, JSON); a lookup takes its entry out, so
+        # that what is left at the end is what this build did not use.
+        self._stored = self._file.read()
+        self._unused: list[str] = []  # entries taken out, but of no use (their media changed)
 
     def _key(self, text: str, media: bool = False) -> str:
         return hashlib.sha256(self._salt + b"media\x1f" * media + text.encode()).hexdigest()
@@ -66,10 +70,9 @@ class RenderCache:
         found = {}
         for text in texts:
             key = self._key(text)
-            html = self._stored.get(key)
+            html = self._stored.pop(key, None)
             if html is not None:
                 found[text] = html
-                self._used.add(key)
         return found
 
     def lookup_media(
@@ -80,16 +83,17 @@ class RenderCache:
         found = {}
         for text in texts:
             key = self._key(text, media=True)
-            if (entry := self._stored.get(key)) is None:
+            if (entry := self._stored.pop(key, None)) is None:
                 continue
             try:
                 html, refs = json.loads(entry)
                 refs = [(str(a), str(b), str(c), str(d)) for a, b, c, d in refs]
             except (ValueError, TypeError):
-                continue
+                html, refs = None, []
             if isinstance(html, str) and reuse(refs):
                 found[text] = html
-                self._used.add(key)
+            else:
+                self._unused.append(key)
         return found
 
     def save(
@@ -98,6 +102,13 @@ class RenderCache:
         """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
         text), and drop entries no lookup used. A failure only costs speed: the next
         build renders those texts again."""
-        new = {self._key(text): html for text, html in fresh.items()}
-        new |= {self._key(t, media=True): json.dumps(entry) for t, entry in fresh_media.items()}
-        self._file.write(new, self._file.keys() - self._used - set(new))
+        stale = [*self._stored, *self._unused, *self._file.unsound]
+        if not (fresh or fresh_media or stale or self._file.unreadable):
+            return
+        # Made one by one as they are stored (deleting first lets a damaged entry be
+        # replaced): at 50,000 cards, keys and entries at once take tens of megabytes.
+        new = ((self._key(text), html) for text, html in fresh.items())
+        with_media = (
+            (self._key(text, media=True), json.dumps(entry)) for text, entry in fresh_media.items()
+        )
+        self._file.write(itertools.chain(new, with_media), stale)

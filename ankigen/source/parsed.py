@@ -81,7 +81,9 @@ class ParseCache:
 
     def save(self) -> None:
         """Store what was parsed afresh; drop the entries of files no longer read."""
-        self._file.write(self._fresh, self._file.keys() - self._used)
+        stale = self._file.keys() - self._used
+        if self._fresh or stale or self._file.unreadable:
+            self._file.write(self._fresh.items(), stale)
 
 
 class _Uncacheable(Exception):

@@ -55,7 +55,7 @@ def write_apkg(
     for card in cards:
         r = card.rendered
         note = genanki.Note(
-            models[r.card.kind], list(r.fields), tags=list(r.tags),
+            models[r.card.kind], list(r.fields), tags=list(card.tags),
             guid=guid(deck, r.card.first_id, r.card.kind),
         )  # fmt: skip
         note.cards = [genanki.Card(o) for o in r.ords]  # as Anki counts them, not genanki

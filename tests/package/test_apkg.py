@@ -29,8 +29,9 @@ def test_guid_depends_on_deck_and_card_id_only(write_cards) -> None:
 
 
 class _Rendered:
-    def __init__(self, cards: int = 1) -> None:
+    def __init__(self, cards: int = 1, tags: tuple[str, ...] = ()) -> None:
         self.ords = tuple(range(cards))
+        self.tags = tags
 
 
 def test_stamp_gives_unique_increasing_ids_from_times() -> None:
@@ -40,6 +41,14 @@ def test_stamp_gives_unique_increasing_ids_from_times() -> None:
     assert [s.due for s in stamped] == [1, 2, 3, 4]
     many = stamp([(_Rendered(), 7)] * 2500)  # type: ignore[list-item]
     assert len({s.note_id for s in many}) == 2500
+
+
+def test_stamp_tags_each_note_with_its_time() -> None:
+    cards = [(_Rendered(tags=("a",)), 100), (_Rendered(tags=("a",)), 100), (_Rendered(), 200)]
+    stamped = stamp(cards, lambda mtime: f"day-{mtime}")  # type: ignore[arg-type]
+    assert [s.tags for s in stamped] == [("a", "day-100"), ("a", "day-100"), ("day-200",)]
+    assert stamped[0].tags is stamped[1].tags  # one tuple for the many notes alike
+    assert stamp(cards)[0].tags == ("a",)  # type: ignore[arg-type]
 
 
 def test_a_note_of_several_cards_takes_an_id_for_each() -> None:

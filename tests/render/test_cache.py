@@ -179,6 +179,18 @@ def test_the_cache_keeps_only_what_the_last_build_used(write_cards) -> None:
     assert 0 < _count(root) < before
 
 
+def test_damaged_entries_no_build_uses_are_dropped(write_cards) -> None:
+    root = write_cards()
+    render(root)
+    _execute(RenderCache(root).path, "UPDATE entries SET checksum = 'damaged'")
+    write_cards(code=None)
+    render(root)
+    left = _count(root)
+    RenderCache(root).path.unlink()
+    render(root)
+    assert left == _count(root)
+
+
 def _count(root: Path) -> int:
     db = sqlite3.connect(RenderCache(root).path)
     try:
