@@ -111,6 +111,9 @@ def write_apkg(
         try:
             db.execute("PRAGMA journal_mode = OFF")  # a scratch file: nothing to roll back to
             db.execute("PRAGMA synchronous = OFF")
+            # Notes of a few kB each fill 4 kB pages poorly (a fifth of the file is slack and
+            # overflow pages): 16 kB pages make the collection smaller and quicker to deflate.
+            db.execute("PRAGMA page_size = 16384")
             _write_collection(db, deck, description, notetypes, cards)
         finally:
             db.close()
