@@ -173,9 +173,12 @@ class Renderer:
                 continue
             alone = alone and html.unescape(name) in own
             if html.unescape(name) not in packaged:
+                # An entity would not do: the sanitizer writes "&#91;" back as "[".
+                shown = f"<code>[<span></span>sound:{html.unescape(name)}]</code>"
                 self.problem(
                     f"[sound:{html.unescape(name)}] stands inside code or HTML, where it cannot "
-                    "be packaged (Anki plays it wherever it is): write it in the text"
+                    "be packaged (Anki plays it wherever it is): write it in the text, or, to "
+                    f"show the tag itself, break it with an empty element: {shown}"
                 )
         return alone
 

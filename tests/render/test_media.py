@@ -66,7 +66,7 @@ def test_raw_html_media_of_every_kind_is_packaged(write_cards) -> None:
         ("[sound:media/none.mp3]", "sound 'media/none.mp3' not found"),
         ("[sound:../secret.mp3]", "sound '../secret.mp3' is outside the cards directory"),
         ("[sound:https://example.org/a.mp3]", "sound 'https://example.org/a.mp3' must be a relative path to a file in the card set"),
-        ("`[sound:media/a.mp3]`", "[sound:media/a.mp3] stands inside code or HTML, where it cannot be packaged (Anki plays it wherever it is): write it in the text"),
+        ("`[sound:media/a.mp3]`", "[sound:media/a.mp3] stands inside code or HTML, where it cannot be packaged (Anki plays it wherever it is): write it in the text, or, to show the tag itself, break it with an empty element: <code>[<span></span>sound:media/a.mp3]</code>"),
         ('<img src="media/doc.pdf">', "image 'media/doc.pdf' is not an image file: its name ends in .pdf"),
         ('<img src="media/notes.txt">', "image 'media/notes.txt' is not an image file: its name ends in .txt"),
         ('<img src="media/a.mp3">', "image 'media/a.mp3' is not an image file: its name says an audio file"),
@@ -83,6 +83,17 @@ def test_media_that_cannot_be_packaged_is_refused(write_cards, html: str, messag
     )  # fmt: skip
     (root.parent / "secret.mp3").write_bytes(MP3)
     assert problems(root) == [f"code.yaml:5: {message}"]
+
+
+def test_a_sound_tag_shown_as_the_refusal_says_is_text_to_anki(write_cards) -> None:
+    """The form the message above suggests: shown as [sound:…] in code, and no tag Anki's
+    player would find (it looks for "[sound:" in the field's HTML)."""
+    root = card_set(write_cards, "Play it with <code>[<span></span>sound:media/a.mp3]</code>.")
+    rendered, found = render_with_problems(load_card_set(root))
+    assert found == []
+    html = rendered.cards[-1].fields[1]
+    assert "<code>[<span></span>sound:media/a.mp3]</code>" in html
+    assert "[sound:" not in html
 
 
 def test_a_symlink_out_of_the_card_set_is_refused(write_cards, tmp_path) -> None:
