@@ -128,10 +128,11 @@ def _groups(plan: Plan, kinds: tuple[str, ...], applied: bool = False) -> list[s
 
 def _change(change: Change, width: int) -> list[str]:
     first, *rest = change.detail or ("",)
-    head = f"  {change.name:<{width}}  {change.where}".rstrip()
+    name = f"  {change.name:<{width}}"  # padded, so that what follows lines up
+    head = f"{name}  {change.where}" if change.where else name
     if first and len(rest) == 0 and len(head) + len(first) < 100:
         return [f"{head}  {first}"]
-    return [head, *(f"      {line}" for line in change.detail)]
+    return [head.rstrip(), *(f"      {line}" for line in change.detail)]
 
 
 def plural(count: int, what: str) -> str:

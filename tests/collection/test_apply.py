@@ -128,7 +128,7 @@ def test_apply_command_prints_what_it_did(story: Story, in_anki, tmp_path, monke
         "  epsilon  cards/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         "  delta    cards/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML: deleted (1)",
-        f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
+        f'  gamma    on {removed_on}, Browser search: "ID:gamma"',
         "removed the emptied subdeck 'Story::Code'",
         f"applied: 0 new, 3 updated, 2 moved, 1 deleted, 1 subdeck removed; backup: {backup}",
     ]

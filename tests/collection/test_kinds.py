@@ -90,7 +90,7 @@ def test_the_plan_of_every_kind_as_printed(
     ]
     assert lines[-9:] == [
         "removed from the YAML, still in the collection (apply deletes it) (1)",
-        f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
+        f'  gamma              on {removed_on}, Browser search: "ID:gamma"',
         "changed type: a new note, and the old one is still in the collection (apply deletes "
         "it, and one that has been studied only with --delete-retyped) (1)",
         "  zeta               cards/words.yaml:8",

@@ -72,7 +72,7 @@ def test_plan_command_prints_groups_and_exits_1_on_a_surprise(
         f"  epsilon  {root}/code.yaml:3  in 'Story::Code', belongs in 'Story::Programming'",
         f"  delta    {root}/code.yaml:6  in 'Story::Theory', belongs in 'Story::Programming'",
         "removed from the YAML, still in the collection (apply deletes it) (1)",
-        f'  gamma  on {removed_on}, Browser search: "ID:gamma"',
+        f'  gamma    on {removed_on}, Browser search: "ID:gamma"',
         "4 notes: 0 new, 3 updated, 0 unchanged, 1 edited in Anki, 0 merged, 0 in conflict, 0 skipped, 0 refused; "
         "1 with tags dropped, 2 in an old subdeck, 1 removed, 0 unknown, 0 changed type, 0 with empty cards, 0 media files renamed",
     ]
