@@ -115,19 +115,6 @@ class CacheFile:
             self.unreadable = True
             return {}
 
-    def keys(self) -> set[str]:
-        """Every key stored, sound or not."""
-        if self.unreadable or not self.path.is_file():
-            return set()
-        try:
-            db = sqlite3.connect(self.path)
-            try:
-                return {key for (key,) in db.execute(f"SELECT key FROM {self.name}")}
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError, ValueError):
-            return set()
-
     def write(self, new: Iterable[tuple[str, Value]], stale: Iterable[object] = ()) -> None:
         """Delete ``stale``, then store ``new`` (key, value) entries, both taken one by one.
         A failure only costs speed."""

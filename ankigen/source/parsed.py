@@ -50,9 +50,10 @@ class ParseCache:
         self._file = CacheFile(cache_path(root, "yaml", directory), "data", "BLOB")
         self.path = self._file.path
         self._salt = _fingerprint()
-        self._used: set[str] = set()
         self._fresh: dict[str, bytes] = {}
-        self._stored: dict[str, Any] | None = None  # read on first use: one entry per file
+        # Read on first use, one entry per file; a read takes its entry out, so that what
+        # is left at the end is the entries of files this run did not read.
+        self._stored: dict[str, Any] | None = None
 
     def read(self, path: Path) -> tuple[Any, list[Problem]]:
         try:
@@ -60,10 +61,9 @@ class ParseCache:
         except OSError:
             return read_yaml(path)  # which says why
         key = hashlib.sha256(self._salt + raw).hexdigest()
-        self._used.add(key)
         if self._stored is None:
             self._stored = self._file.read()
-        if (blob := self._stored.pop(key, None)) is not None:  # held no longer than needed
+        if (blob := self._stored.pop(key, None)) is not None:
             try:
                 encoded, problems = marshal.loads(blob)
                 data = _decode(encoded) if type(encoded) in _ENCODED else encoded
@@ -81,7 +81,9 @@ class ParseCache:
 
     def save(self) -> None:
         """Store what was parsed afresh; drop the entries of files no longer read."""
-        stale = self._file.keys() - self._used
+        if self._stored is None:
+            self._stored = self._file.read()
+        stale = [*self._stored, *self._file.unsound]
         if self._fresh or stale or self._file.unreadable:
             self._file.write(self._fresh.items(), stale)
 

@@ -136,6 +136,17 @@ def test_the_cache_keeps_only_the_files_last_read(write_cards) -> None:
     db.close()
 
 
+def test_damaged_entries_of_files_no_longer_read_are_dropped(write_cards) -> None:
+    root = write_cards()
+    _read_all(root)
+    _execute(ParseCache(root).path, "UPDATE entries SET checksum = 'damaged'")
+    write_cards(code=None)
+    _read_all(root)
+    db = sqlite3.connect(ParseCache(root).path)
+    assert db.execute("SELECT COUNT(*) FROM entries").fetchone() == (3,)
+    db.close()
+
+
 def _execute(path: Path, sql: str, *args) -> None:
     db = sqlite3.connect(path)
     with db:
