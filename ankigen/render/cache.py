@@ -22,7 +22,7 @@ from pathlib import Path
 from ..cachefile import CacheFile, cache_path, installed_version
 from .markdown import MediaRef
 
-CACHE_VERSION = "2"
+CACHE_VERSION = "3"
 # What shapes the HTML, or decides which texts have problems (those are never cached).
 _SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
 # Distributions, with the module each installs.

@@ -23,7 +23,7 @@ from ..errors import Problem
 from . import load
 from .load import LineDict, parse_yaml, read_yaml
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 _SCALARS = (str, int, float, bool, type(None), bytes)
 
 

@@ -12,7 +12,6 @@ from ankigen.package.lock import (
     Lock,
     Stamp,
     Version,
-    _stamp_json,
     dumps,
     next_mtime,
     now_from_environment,
@@ -216,6 +215,47 @@ def test_the_lock_is_written_as_json_writes_it(value) -> None:
     assert dumps(value) == json.dumps(value, indent=1, sort_keys=True, ensure_ascii=False)
 
 
+def _mapping(stamp: Stamp) -> dict[str, object]:
+    """What the lock file's format says a card's entry holds: a hash and a time, and each
+    other key only when it has a value (each digest list on one line)."""
+    optional = {
+        "category": stamp.category,
+        "fields": stamp.fields,
+        "each_field": " ".join(stamp.each_field),
+        "earlier": [[m, f, " ".join(e)] if e else [m, f] for m, f, e in stamp.earlier],
+        "first": stamp.first,
+        "removed": stamp.removed,
+        "type": "" if stamp.kind == "basic" else stamp.kind,
+        "clozes": list(stamp.clozes),
+        "was": list(stamp.was),
+    }
+    return {"hash": stamp.hash, "mtime": stamp.mtime, **{k: v for k, v in optional.items() if v}}
+
+
+_DIGESTS = st.lists(st.text("0123456789abcdef", min_size=1, max_size=4), max_size=3).map(tuple)
+_STAMPS = st.builds(
+    Stamp,
+    hash=st.text(),
+    mtime=st.integers(min_value=0),
+    category=st.text(),
+    fields=st.text(),
+    earlier=st.lists(st.builds(Version, st.integers(min_value=0), st.text(), _DIGESTS)).map(tuple),
+    first=st.text(),
+    removed=st.text(),
+    kind=st.sampled_from(["basic", "cloze", "reversed", "type-in"]),
+    clozes=st.lists(st.integers(min_value=1)).map(tuple),
+    was=st.lists(st.sampled_from(["basic", "cloze"])).map(tuple),
+    each_field=_DIGESTS,
+)
+
+
+@given(_STAMPS)
+def test_a_card_is_written_as_json_writes_its_entry_and_read_back_as_it_was(stamp) -> None:
+    assert dumps(stamp) == json.dumps(_mapping(stamp), indent=1, sort_keys=True, ensure_ascii=False)
+    lock = Lock("Deck", {}, None, {"card": stamp}, deck_id="d")
+    assert lock_module.parse(lock.to_json()).cards == {"card": stamp}
+
+
 def test_a_large_lock_is_written_in_pieces_that_make_its_json(monkeypatch) -> None:
     """A build hands the lock file a few thousand cards at a time, never the whole text."""
     monkeypatch.setattr(lock_module, "_PIECES", 40)
@@ -229,7 +269,7 @@ def test_a_large_lock_is_written_in_pieces_that_make_its_json(monkeypatch) -> No
     assert "".join(pieces) == lock.to_json()
     data = {
         **json.loads(lock.to_json()),
-        "cards": {card_id: _stamp_json(s) for card_id, s in cards.items()},
+        "cards": {card_id: _mapping(s) for card_id, s in cards.items()},
     }
     assert "".join(pieces) == json.dumps(data, indent=1, sort_keys=True, ensure_ascii=False) + "\n"
 
