@@ -61,7 +61,10 @@ def check(root: Path, cache: bool = True) -> Checked:
 def check_uncollected(root: Path, cache: bool) -> Checked:
     """``check``, for a caller that has turned the cycle collector off already."""
     parsed = ParseCache(root) if cache else None
-    card_set, problems = read_card_set(root, parsed.read if parsed else read_yaml)
+    if parsed is None:
+        card_set, problems = read_card_set(root, read_yaml)
+    else:
+        card_set, problems = read_card_set(root, parsed.read, parsed.read_cards)
     if parsed is not None:
         parsed.save()
     if card_set is None:

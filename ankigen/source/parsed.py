@@ -1,16 +1,21 @@
-"""Parsed YAML by file content, so that a rebuild parses only the files that changed.
+"""Parsed YAML and checked card files by file content, so that a rebuild parses and
+checks only the files that changed.
 
-An entry is what ``read_yaml`` returned for a file (its data, with the line of every
-mapping and key, and the problems the loader found), found by a hash of the file's
-bytes and of the loader (load.py, PyYAML and libyaml, Python's marshal format). So an
-edited file is parsed again, with its new lines, and the checks that follow see exactly
-what parsing it would give: the cache holds no checked card, only parsed data. Files
-that do not parse, or hold values other than text, numbers, true/false, null, lists
-and mappings, are never cached. It lives beside the render cache (cachefile.py).
+An entry of a deck or sources file is what ``read_yaml`` returned for it (its data,
+with the line of every mapping and key, and the problems the loader found), found by
+a hash of the file's bytes and of the loader (load.py, PyYAML and libyaml, Python's
+marshal format). An entry of a card file is what ``read_card_file`` made of it: its
+cards and every problem, found by a hash of the file's bytes and path, of the loader,
+of the code that checks cards, and of all it checks them against (the deck's
+categories, the ids of the known questions). So an edited file is parsed and checked
+again, with its new lines, and what follows sees exactly what reading it would give.
+Files that do not parse, or hold values other than text, numbers, true/false, null,
+lists and mappings, are never cached. It lives beside the render cache (cachefile.py).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import importlib.util
 import marshal
@@ -21,9 +26,13 @@ from typing import Any
 from ..cachefile import CacheFile, cache_path, installed_version
 from ..errors import Problem
 from . import load
+from .cards import read_card_file
 from .load import LineDict, parse_yaml, read_yaml
+from .model import Card, Deck, Question, Reading
 
 CACHE_VERSION = "2"
+# What decides a card file's cards and problems, besides its bytes and the loader.
+_CHECKS = ("cards.py", "keys.py", "format.py", "model.py")
 _SCALARS = (str, int, float, bool, type(None), bytes)
 
 
@@ -43,8 +52,8 @@ def _fingerprint() -> bytes:
 
 
 class ParseCache:
-    """``read`` is ``read_yaml``, from the cache where it can be; ``save`` keeps exactly
-    the files this run read."""
+    """``read`` is ``read_yaml`` and ``read_cards`` is ``read_card_file``, from the cache
+    where they can be; ``save`` keeps exactly the entries this run used."""
 
     def __init__(self, root: Path, directory: Path | None = None) -> None:
         self._file = CacheFile(cache_path(root, "yaml", directory), "data", "BLOB")
@@ -54,16 +63,64 @@ class ParseCache:
         # Read on first use, one entry per file; a read takes its entry out, so that what
         # is left at the end is the entries of files this run did not read.
         self._stored: dict[str, Any] | None = None
+        self._checked: tuple[Deck | None, dict[str, Question] | None, bytes] | None = None
 
     def read(self, path: Path) -> tuple[Any, list[Problem]]:
         try:
             raw = path.read_bytes()
         except OSError:
             return read_yaml(path)  # which says why
-        key = hashlib.sha256(self._salt + raw).hexdigest()
+        return self._parsed(path, raw, keep=True)
+
+    def read_cards(
+        self, path: Path, deck: Deck | None, questions: dict[str, Question] | None
+    ) -> tuple[list[Card], list[Problem]]:
+        """``read_card_file``'s cards and problems. A card file is kept checked, not parsed:
+        after a change to what it is checked against, it is parsed again."""
+        problems: list[Problem] = []
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return read_card_file(path, deck, questions, problems), problems  # which says why
+        salt = self._check_salt(deck, questions) + str(path).encode() + b"\x00"
+        key = hashlib.sha256(salt + raw).hexdigest()
+        if (blob := self._entry(key)) is not None:
+            try:
+                return _decode_cards(path, marshal.loads(blob))
+            except Exception:  # damaged in a way the checksum missed: check instead
+                pass
+        cards = read_card_file(
+            path, deck, questions, problems, lambda _: self._parsed(path, raw, keep=False)
+        )
+        with contextlib.suppress(_Uncacheable, ValueError):  # ValueError: not marshal data
+            self._fresh[key] = marshal.dumps(_encode_cards(path, cards, problems))
+        return cards, problems
+
+    def _check_salt(self, deck: Deck | None, questions: dict[str, Question] | None) -> bytes:
+        """What a card file's key holds besides its bytes and path: made once for a card set."""
+        if (
+            self._checked is None
+            or self._checked[0] is not deck
+            or self._checked[1] is not questions
+        ):
+            here = Path(__file__).parent
+            digest = hashlib.sha256(b"cards\x1f" + self._salt)
+            for name in _CHECKS:
+                digest.update((here / name).read_bytes())
+            known = [c.id for c in deck.categories] if deck is not None else []
+            digest.update(repr((known, None if questions is None else sorted(questions))).encode())
+            self._checked = (deck, questions, digest.digest())
+        return self._checked[2]
+
+    def _entry(self, key: str) -> bytes | None:
         if self._stored is None:
             self._stored = self._file.read()
-        if (blob := self._stored.pop(key, None)) is not None:
+        return self._stored.pop(key, None)
+
+    def _parsed(self, path: Path, raw: bytes, keep: bool) -> tuple[Any, list[Problem]]:
+        """``parse_yaml(path, raw)``, from the cache if there; stored when ``keep``."""
+        key = hashlib.sha256(self._salt + raw).hexdigest()
+        if (blob := self._entry(key)) is not None:
             try:
                 encoded, problems = marshal.loads(blob)
                 data = _decode(encoded) if type(encoded) in _ENCODED else encoded
@@ -71,7 +128,7 @@ class ParseCache:
             except Exception:  # damaged in a way the checksum missed: parse instead
                 pass
         data, problems = parse_yaml(path, raw)
-        if data is not None:
+        if data is not None and keep:
             try:
                 entry = (_encode(data, set()), [(p.line, p.message) for p in problems])
                 self._fresh[key] = marshal.dumps(entry)
@@ -86,6 +143,30 @@ class ParseCache:
         stale = [*self._stored, *self._file.unsound]
         if self._fresh or stale or self._file.unreadable:
             self._file.write(self._fresh.items(), stale)
+
+
+def _encode_cards(path: Path, cards: list[Card], problems: list[Problem]) -> tuple[Any, ...]:
+    if any(c.path != path for c in cards) or any(p.path != path for p in problems):
+        raise _Uncacheable
+    encoded = [
+        (c.id, c.category, c.question, c.answer, c.kind, c.text, c.extra, c.correction,
+         c.sources, c.tags, c.level, tuple((r.title, r.url) for r in c.reading),
+         c.previous_ids, c.line, c.lines)
+        for c in cards
+    ]  # fmt: skip
+    return encoded, [(p.line, p.message, p.warning) for p in problems]
+
+
+def _decode_cards(path: Path, entry: Any) -> tuple[list[Card], list[Problem]]:
+    encoded, problems = entry
+    cards = [
+        Card(id_, category, question, answer, kind, text, extra, correction, sources, tags,
+             level, tuple(Reading(*r) for r in reading) if reading else (), previous_ids,
+             path, line, lines)
+        for (id_, category, question, answer, kind, text, extra, correction, sources, tags,
+             level, reading, previous_ids, line, lines) in encoded
+    ]  # fmt: skip
+    return cards, [Problem(path, line, message, warning) for line, message, warning in problems]
 
 
 class _Uncacheable(Exception):

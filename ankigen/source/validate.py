@@ -9,6 +9,7 @@ the cards of one category.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
@@ -46,10 +47,20 @@ def load_card_set(root: Path) -> CardSet:
     return card_set
 
 
-def read_card_set(root: Path, read: Reader = read_yaml) -> tuple[CardSet | None, list[Problem]]:
+# read_card_file, as a cache may give it: a card file's cards and problems.
+CardReader = Callable[
+    [Path, Deck | None, dict[str, Question] | None], tuple[list[Card], list[Problem]]
+]
+
+
+def read_card_set(
+    root: Path, read: Reader = read_yaml, read_cards: CardReader | None = None
+) -> tuple[CardSet | None, list[Problem]]:
     """Read a card set and every problem in it. The set (None without a usable deck.yaml)
     keeps only cards of known categories, citing known sources, so that later stages
-    can look for their own problems even in a set that has some already."""
+    can look for their own problems even in a set that has some already. ``read`` reads
+    the deck and sources files, ``read_cards`` (by default ``read_card_file`` with
+    ``read``) the card files."""
     if not root.is_dir() or not (root / DECK_FILE).is_file():
         return None, [_no_card_set(root)]
     problems: list[Problem] = []
@@ -63,7 +74,12 @@ def read_card_set(root: Path, read: Reader = read_yaml) -> tuple[CardSet | None,
     card_files = [p for p in files if p not in (deck_path, sources_path)]
     cards: list[Card] = []
     for path in card_files:
-        cards += read_card_file(path, deck, questions, problems, read)
+        if read_cards is None:
+            cards += read_card_file(path, deck, questions, problems, read)
+        else:
+            found, found_problems = read_cards(path, deck, questions)
+            cards += found
+            problems += found_problems
     _check_unique_ids(cards, problems)
     if deck is None:
         return None, problems

@@ -11,8 +11,9 @@ from ankigen.errors import CardSetError
 from ankigen.source import load, parsed
 from ankigen.source.load import read_yaml
 from ankigen.source.parsed import ParseCache
+from ankigen.source.validate import read_card_set
 
-from ..conftest import THEORY
+from ..conftest import DECK, SOURCES, THEORY
 from .test_load import _shape
 
 T0 = 1_700_000_000
@@ -31,6 +32,33 @@ def parses(monkeypatch) -> list[Path]:
 
     monkeypatch.setattr(parsed, "parse_yaml", spy)
     return seen
+
+
+@pytest.fixture
+def checks(monkeypatch) -> list[Path]:
+    """Every card file checked (read_card_file), in order."""
+    seen: list[Path] = []
+    check_file = parsed.read_card_file
+
+    def spy(path: Path, *args):
+        seen.append(path)
+        return check_file(path, *args)
+
+    monkeypatch.setattr(parsed, "read_card_file", spy)
+    return seen
+
+
+def _read_set(root: Path, cached: bool = True) -> tuple[list[tuple], list]:
+    """A card set's cards (with the path and line of each key) and problems, read through
+    the cache or not."""
+    if cached:
+        cache = ParseCache(root)
+        card_set, problems = read_card_set(root, cache.read, cache.read_cards)
+        cache.save()
+    else:
+        card_set, problems = read_card_set(root)
+    assert card_set is not None
+    return [(card, card.path, card.line, card.lines) for card in card_set.cards], problems
 
 
 def _read_all(root: Path) -> dict[str, tuple]:
@@ -82,6 +110,57 @@ def test_the_same_content_elsewhere_has_its_own_path(write_cards, tmp_path, pars
     data, problems = ParseCache(root).read(moved)
     assert parses == [] and (_shape(data), problems) == (_shape(read_yaml(moved)[0]), problems)
     assert problems[0].path == moved
+
+
+def test_an_unchanged_card_file_is_neither_parsed_nor_checked_again(
+    write_cards, parses, checks
+) -> None:
+    root = write_cards(theory=DUPLICATE.replace("level: basic", "level: expert"))
+    first = _read_set(root)
+    assert sorted(checks) == [root / "code.yaml", root / "theory.yaml"]
+    parses.clear(), checks.clear()
+    second = _read_set(root)
+    assert parses == [] and checks == []
+    assert first == second == _read_set(root, cached=False)
+    messages = [str(p) for p in second[1]]
+    assert any("duplicate key 'level'" in m for m in messages)
+    assert any("level must be one of" in m for m in messages)
+
+
+def test_an_edited_card_file_is_checked_again_with_its_new_lines(
+    write_cards, parses, checks
+) -> None:
+    root = write_cards(theory=DUPLICATE)
+    _read_set(root)
+    write_cards(theory="# a comment moves every line\n" + DUPLICATE)
+    parses.clear(), checks.clear()
+    found = _read_set(root)
+    assert parses == checks == [root / "theory.yaml"]
+    assert found == _read_set(root, cached=False)
+    (alpha, _, line, lines), *_ = found[0]
+    assert alpha.id == "alpha" and line == 4 and lines["question"] == 5
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"sources": SOURCES.replace("  - {id: blog-1, text: Third?}\n", "")},
+        {"sources": None},
+        {"deck": DECK.replace("  - {id: code, name: Code}\n", "")},
+    ],
+    ids=["a-question-removed", "no-sources", "a-category-removed"],
+)
+def test_a_card_file_is_checked_again_against_a_changed_deck_or_sources(
+    write_cards, checks, change
+) -> None:
+    root = write_cards()
+    _read_set(root)
+    write_cards(**change)
+    checks.clear()
+    found = _read_set(root)
+    assert sorted(checks) == [root / "code.yaml", root / "theory.yaml"]
+    assert found == _read_set(root, cached=False)
+    assert any(not p.warning for p in found[1])  # the change made a card wrong
 
 
 def test_what_does_not_parse_is_never_cached(write_cards, parses) -> None:
@@ -176,8 +255,18 @@ def _rewrite_soundly(path: Path, payload: bytes) -> None:
         lambda path: _rewrite_soundly(path, b"\x00not marshal"),
         lambda path: _rewrite_soundly(path, marshal.dumps(((1, 2), []))),
         lambda path: _rewrite_soundly(path, marshal.dumps([1, 2, 3])),
+        lambda path: _rewrite_soundly(path, marshal.dumps(([("alpha", "theory")], []))),
     ],
-    ids=["garbage", "truncated", "tampered", "no-table", "not-marshal", "bad-mapping", "bad-entry"],
+    ids=[
+        "garbage",
+        "truncated",
+        "tampered",
+        "no-table",
+        "not-marshal",
+        "bad-mapping",
+        "bad-entry",
+        "bad-card",
+    ],
 )
 def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path, damage) -> None:
     root = write_cards()
