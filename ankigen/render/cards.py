@@ -9,7 +9,7 @@ import hashlib
 import html
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ..errors import CardSetError, Problem, warning
 from ..source.model import Card, CardSet
@@ -78,7 +78,8 @@ def render_with_problems(
     if todo:
         renderer.fresh.update(render_in_parallel(card_set, todo, workers))
         renderer.done.update(renderer.fresh)
-    cards = tuple(render_card(renderer, card) for card in card_set.cards)
+    shared = _Shared()
+    cards = tuple(render_card(renderer, card, shared) for card in card_set.cards)
     for card in cards:
         renderer.problems += card_problems(card)
     description = without_newlines(
@@ -103,15 +104,29 @@ def markdown_texts(card_set: CardSet) -> Iterator[str]:
             yield text
 
 
-def render_card(renderer: Renderer, card: Card) -> RenderedCard:
+@dataclass
+class _Shared:
+    """HTML that many cards of a set have alike, made once."""
+
+    sources: dict[tuple[str, ...], str] = field(default_factory=dict)  # by source ids
+    openings: dict[tuple[str, str], str] = field(default_factory=dict)  # by category, level
+
+
+def render_card(renderer: Renderer, card: Card, shared: _Shared) -> RenderedCard:
     card_set = renderer.card_set
+    done = renderer.done
+    if (sources := shared.sources.get(card.sources)) is None:
+        sources = shared.sources[card.sources] = _sources(card_set, card.sources)
 
     def markdown(key: str) -> str:
-        return renderer.markdown(getattr(card, key), card.path, card.lines.get(key))
+        text = getattr(card, key)
+        if (html_ := done.get(text)) is not None:  # most texts, on a rebuild
+            return html_
+        return renderer.markdown(text, card.path, card.lines.get(key))
 
     boxes = (
         markdown("correction"),
-        _sources(card_set, card),
+        sources,
         "".join(
             f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a></li>'
             for r in card.reading
@@ -120,10 +135,11 @@ def render_card(renderer: Renderer, card: Card) -> RenderedCard:
     )
     ords: tuple[int, ...] = (0,)
     if card.kind == "basic":  # the category and level in the field, as ever: see README
-        meta = " · ".join(filter(None, [card_set.category(card.category).name, card.level]))
-        question = (
-            f'<div class="question" data-meta="{html.escape(meta)}">{markdown("question")}</div>'
-        )
+        if (opening := shared.openings.get((card.category, card.level))) is None:
+            opening = shared.openings[card.category, card.level] = _opening(
+                card_set, card.category, card.level
+            )
+        question = f"{opening}{markdown('question')}</div>"
         fields = (question, markdown("answer"), *boxes)
     elif card.kind == "cloze":
         text, problems = prepare(markdown("text"))
@@ -192,9 +208,15 @@ def card_problems(rendered: RenderedCard) -> list[Problem]:
     return problems
 
 
-def _sources(card_set: CardSet, card: Card) -> str:
+def _opening(card_set: CardSet, category: str, level: str) -> str:
+    """The opening of a basic note's Question field."""
+    meta = " · ".join(filter(None, [card_set.category(category).name, level]))
+    return f'<div class="question" data-meta="{html.escape(meta)}">'
+
+
+def _sources(card_set: CardSet, sources: tuple[str, ...]) -> str:
     by_article: dict[str, list[str]] = {}
-    for source in card.sources:
+    for source in sources:
         question = card_set.questions[source]
         by_article.setdefault(question.article, []).append(question.label)
     items = "".join(
