@@ -6,6 +6,7 @@ so ``ankigen --help`` stays fast.
 
 from __future__ import annotations
 
+import gc
 import shlex
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -76,6 +77,19 @@ def main() -> None:
       2    a usage error: an unknown command or option, a bad argument
       130  interrupted by Ctrl-C (SIGINT), 143 by SIGTERM; nothing is half-written
     """
+
+
+def run() -> None:
+    """The ``ankigen`` command: ``main``, then an exit that leaves what the command made
+    to the operating system. When a command returns, every file it wrote is closed; what
+    remains is memory, much of it in reference cycles (a card set held by the renderer, a
+    Markdown converter), which the interpreter's last collection would walk and free
+    object by object: tens of milliseconds after a rebuild of 10,000 cards. Frozen, the
+    collection passes over them; the rest of the exit (flushing output, atexit) runs."""
+    try:
+        main()
+    finally:
+        gc.freeze()
 
 
 @main.command()

@@ -2,6 +2,7 @@ import re
 import subprocess
 import sys
 import time
+from importlib import metadata
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -235,6 +236,28 @@ def test_help_is_fast_and_imports_nothing_heavy() -> None:
     start = time.perf_counter()
     subprocess.run([sys.executable, "-m", "ankigen", "--help"], capture_output=True, check=True)
     assert time.perf_counter() - start < 2.0  # generous: CI machines vary; the benchmark is exact
+
+
+def test_the_installed_command_builds_and_exits_as_main_does(write_cards, tmp_path) -> None:
+    """``ankigen`` is ``run``: main, with the same output, files and exit codes."""
+    (script,) = metadata.entry_points(group="console_scripts", name="ankigen")
+    assert script.value == "ankigen.cli:run"
+    root = write_cards()
+    command = [sys.executable, "-m", "ankigen"]
+    done = subprocess.run(
+        [*command, "build", str(root), "-o", str(tmp_path / "a.apkg")],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "wrote " in done.stdout and (root / "ankigen.lock").is_file()
+    code, out, _ = run("build", str(root), "-o", str(tmp_path / "b.apkg"))
+    assert code == 0 and out.splitlines()[0] == done.stdout.splitlines()[0]  # the deck
+    assert (tmp_path / "a.apkg").read_bytes() == (tmp_path / "b.apkg").read_bytes()
+    missing = subprocess.run(
+        [*command, "check", str(tmp_path / "nowhere")], capture_output=True, text=True
+    )
+    assert missing.returncode == 1 and "no card set here" in missing.stderr
 
 
 def test_warnings_are_reported_with_the_errors(write_cards, tmp_path, monkeypatch) -> None:
