@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 Value = str | bytes
+_BATCH = 900  # keys in one query: SQLite takes at least 999 parameters
 
 
 def cache_dir() -> Path:
@@ -84,12 +85,11 @@ def checksum(key: str, value: Value) -> str:
 
 
 class CacheFile:
-    """A table of (key, value, checksum) rows in a SQLite file of its own."""
+    """A table of (key, value, checksum) rows in a SQLite file (of its own, or shared with
+    other tables)."""
 
-    name = "entries"
-
-    def __init__(self, path: Path, column: str, kind: str) -> None:
-        self.path, self.column, self.kind = path, column, kind
+    def __init__(self, path: Path, column: str, kind: str, table: str = "entries") -> None:
+        self.path, self.column, self.kind, self.name = path, column, kind, table
         self.unreadable = False  # the file is damaged: the next write starts it over
         self.unsound: list[object] = []  # the keys of the entries ``read`` found damaged
 
@@ -118,6 +118,44 @@ class CacheFile:
         except (sqlite3.Error, OSError, ValueError):
             self.unreadable = True
             return {}
+
+    def lookup(self, keys: list[str]) -> dict[str, Value]:
+        """The sound entries of ``keys``, read from the file without the others (none when
+        it or the table cannot be read)."""
+        if not keys or not self.path.is_file():
+            return {}
+        kind = bytes if self.kind == "BLOB" else str
+        found: dict[str, Value] = {}
+        try:
+            db = sqlite3.connect(self.path)
+            try:
+                for i in range(0, len(keys), _BATCH):
+                    batch = keys[i : i + _BATCH]
+                    query = (
+                        f"SELECT key, {self.column}, checksum FROM {self.name} "
+                        f"WHERE key IN ({', '.join('?' * len(batch))})"
+                    )
+                    for key, value, check in db.execute(query, batch):
+                        if isinstance(value, kind) and check == checksum(key, value):
+                            found[key] = value
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError, ValueError):
+            return {}
+        return found
+
+    def keys(self) -> list[object] | None:
+        """Every key of the table; None when it cannot be read."""
+        if not self.path.is_file():
+            return []
+        try:
+            db = sqlite3.connect(self.path)
+            try:
+                return [key for (key,) in db.execute(f"SELECT key FROM {self.name}")]
+            finally:
+                db.close()
+        except (sqlite3.Error, OSError):
+            return None
 
     def write(self, new: Iterable[tuple[str, Value]], stale: Iterable[object] = ()) -> None:
         """Delete ``stale``, then store ``new`` (key, value) entries, both taken one by one.

@@ -28,6 +28,17 @@ def read_card_file(
     data = read_mapping(path, "a card file", problems, read)
     if data is None:
         return []
+    keys, category = file_keys(data, path, deck, problems)
+    return [
+        card(entry, path, category, questions, problems)
+        for entry in keys.mappings("cards", required=True)
+    ]
+
+
+def file_keys(
+    data: LineDict, path: Path, deck: Deck | None, problems: list[Problem]
+) -> tuple[Keys, str]:
+    """The keys of a card file and its category, with the problems of all but its cards."""
     keys = Keys(data, path, "card file", CARD_FILE_KEYS, problems)
     category = keys.text("category", required=True)
     known = [c.id for c in deck.categories if c.id] if deck is not None else []
@@ -36,13 +47,10 @@ def read_card_file(
         keys.problem(
             "category", f"unknown category '{category}' (deck.yaml has: {', '.join(known)})"
         )
-    return [
-        _card(entry, path, category, questions, problems)
-        for entry in keys.mappings("cards", required=True)
-    ]
+    return keys, category
 
 
-def _card(
+def card(
     data: LineDict,
     path: Path,
     category: str,

@@ -7,8 +7,10 @@ a hash of the file's bytes and of the loader (load.py, PyYAML and libyaml, Pytho
 marshal format). An entry of a card file is what ``read_card_file`` made of it: its
 cards and every problem, found by a hash of the file's bytes and path, of the loader,
 of the code that checks cards, and of all it checks them against (the deck's
-categories, the ids of the known questions). So an edited file is parsed and checked
-again, with its new lines, and what follows sees exactly what reading it would give.
+categories, the ids of the known questions). An edited file is read one card at a
+time, each card unchanged since it was checked taken as it was with its new lines
+(items.py), and parsed and checked whole where it cannot be; what follows sees exactly
+what reading it would give.
 Files that do not parse, or hold values other than text, numbers, true/false, null,
 lists and mappings, are never cached. It lives beside the render cache (cachefile.py).
 """
@@ -27,6 +29,7 @@ from ..cachefile import CacheFile, cache_path, installed_version
 from ..errors import Problem
 from . import load
 from .cards import read_card_file
+from .items import CardTexts, split
 from .load import LineDict, parse_yaml, read_yaml
 from .model import Card, Deck, Question, Reading
 
@@ -64,6 +67,8 @@ class ParseCache:
         # is left at the end is the entries of files this run did not read.
         self._stored: dict[str, Any] | None = None
         self._checked: tuple[Deck | None, dict[str, Question] | None, bytes] | None = None
+        self._cards = CardTexts(self.path)
+        self._found: list[Path] = []  # card files found whole
 
     def read(self, path: Path) -> tuple[Any, list[Problem]]:
         try:
@@ -76,22 +81,35 @@ class ParseCache:
         self, path: Path, deck: Deck | None, questions: dict[str, Question] | None
     ) -> tuple[list[Card], list[Problem]]:
         """``read_card_file``'s cards and problems. A card file is kept checked, not parsed:
-        after a change to what it is checked against, it is parsed again."""
+        after a change to what it is checked against, it is parsed again. A file that
+        changed is read a card at a time, its cards unchanged taken as they were (items.py)."""
         problems: list[Problem] = []
         try:
             raw = path.read_bytes()
         except OSError:
             return read_card_file(path, deck, questions, problems), problems  # which says why
-        salt = self._check_salt(deck, questions) + str(path).encode() + b"\x00"
-        key = hashlib.sha256(salt + raw).hexdigest()
+        checked = self._check_salt(deck, questions)
+        key = hashlib.sha256(checked + str(path).encode() + b"\x00" + raw).hexdigest()
         if (blob := self._entry(key)) is not None:
             try:
-                return _decode_cards(path, marshal.loads(blob))
+                found = _decode_cards(path, marshal.loads(blob))
+                self._found.append(path)
+                return found
             except Exception:  # damaged in a way the checksum missed: check instead
                 pass
-        cards = read_card_file(
-            path, deck, questions, problems, lambda _: self._parsed(path, raw, keep=False)
-        )
+        try:
+            pieces = split(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            pieces = None
+        read = None
+        if pieces is not None:  # the cards unchanged are taken as they were
+            read = self._cards.read(path, pieces, checked, deck, questions)
+        if read is not None:
+            cards, problems = read
+        else:
+            cards = read_card_file(
+                path, deck, questions, problems, lambda _: self._parsed(path, raw, keep=False)
+            )
         with contextlib.suppress(_Uncacheable, ValueError):  # ValueError: not marshal data
             self._fresh[key] = marshal.dumps(_encode_cards(path, cards, problems))
         return cards, problems
@@ -143,6 +161,11 @@ class ParseCache:
         stale = [*self._stored, *self._file.unsound]
         if self._fresh or stale or self._file.unreadable:
             self._file.write(self._fresh.items(), stale)
+        if self._cards.changed and self._checked is not None:
+            for path in self._found:
+                with contextlib.suppress(OSError):
+                    self._cards.keep(path.read_bytes(), self._checked[2])
+            self._cards.save()
 
 
 def _encode_cards(path: Path, cards: list[Card], problems: list[Problem]) -> tuple[Any, ...]:

@@ -8,7 +8,7 @@ from ankigen.build import build
 from ankigen.cachefile import cache_dir, checksum
 from ankigen.check import check
 from ankigen.errors import CardSetError
-from ankigen.source import load, parsed
+from ankigen.source import cards, items, load, parsed
 from ankigen.source.load import read_yaml
 from ankigen.source.parsed import ParseCache
 from ankigen.source.validate import read_card_set
@@ -22,7 +22,7 @@ DUPLICATE = THEORY.replace("    level: basic\n", "    level: basic\n    level: a
 
 @pytest.fixture
 def parses(monkeypatch) -> list[Path]:
-    """Every file the YAML loader parses, in order."""
+    """Every file the YAML loader parses (whole, or a card's text of it), in order."""
     seen: list[Path] = []
     parse = load.parse_yaml
 
@@ -31,20 +31,22 @@ def parses(monkeypatch) -> list[Path]:
         return parse(path, raw)
 
     monkeypatch.setattr(parsed, "parse_yaml", spy)
+    monkeypatch.setattr(items, "parse_yaml", spy)
     return seen
 
 
 @pytest.fixture
 def checks(monkeypatch) -> list[Path]:
-    """Every card file checked (read_card_file), in order."""
+    """The card file of every card checked, whole file or one card at a time, in order."""
     seen: list[Path] = []
-    check_file = parsed.read_card_file
+    check_card = cards.card
 
-    def spy(path: Path, *args):
+    def spy(data, path: Path, *args):
         seen.append(path)
-        return check_file(path, *args)
+        return check_card(data, path, *args)
 
-    monkeypatch.setattr(parsed, "read_card_file", spy)
+    monkeypatch.setattr(cards, "card", spy)
+    monkeypatch.setattr(items, "card", spy)
     return seen
 
 
@@ -117,7 +119,7 @@ def test_an_unchanged_card_file_is_neither_parsed_nor_checked_again(
 ) -> None:
     root = write_cards(theory=DUPLICATE.replace("level: basic", "level: expert"))
     first = _read_set(root)
-    assert sorted(checks) == [root / "code.yaml", root / "theory.yaml"]
+    assert set(checks) == {root / "code.yaml", root / "theory.yaml"}
     parses.clear(), checks.clear()
     second = _read_set(root)
     assert parses == [] and checks == []
@@ -135,7 +137,7 @@ def test_an_edited_card_file_is_checked_again_with_its_new_lines(
     write_cards(theory="# a comment moves every line\n" + DUPLICATE)
     parses.clear(), checks.clear()
     found = _read_set(root)
-    assert parses == checks == [root / "theory.yaml"]
+    assert set(parses) == set(checks) == {root / "theory.yaml"}
     assert found == _read_set(root, cached=False)
     (alpha, _, line, lines), *_ = found[0]
     assert alpha.id == "alpha" and line == 4 and lines["question"] == 5
@@ -158,7 +160,7 @@ def test_a_card_file_is_checked_again_against_a_changed_deck_or_sources(
     write_cards(**change)
     checks.clear()
     found = _read_set(root)
-    assert sorted(checks) == [root / "code.yaml", root / "theory.yaml"]
+    assert set(checks) == {root / "code.yaml", root / "theory.yaml"}
     assert found == _read_set(root, cached=False)
     assert any(not p.warning for p in found[1])  # the change made a card wrong
 
