@@ -107,10 +107,10 @@ class CardTexts:
                 with contextlib.suppress(Exception):  # damaged in a way the checksum missed
                     made = _card(marshal.loads(blob), path, category, first)
             if made is None:
-                if (blob := _checked(path, text, category, questions)) is None:
+                if (entry := _checked(path, text, category, questions)) is None:
                     return None
-                self._fresh[key] = blob
-                made = _card(marshal.loads(blob), path, category, first)
+                self._fresh[key] = entry[0]
+                made = _card(entry[1], path, category, first)
             cards.append(made)
         self._kept.update(keys)
         return cards, problems
@@ -139,8 +139,9 @@ class CardTexts:
 
 def _checked(
     path: Path, text: str, category: str, questions: dict[str, Question] | None
-) -> bytes | None:
-    """A card's text parsed and checked on its own, as stored; None if it has a problem."""
+) -> tuple[bytes, tuple[Any, ...]] | None:
+    """A card's text parsed and checked on its own, as stored and as read from where it
+    is stored; None if it has a problem."""
     data, problems = parse_yaml(path, text.encode())
     if problems or type(data) is not list or len(data) != 1 or type(data[0]) is not LineDict:
         return None
@@ -153,7 +154,7 @@ def _checked(
         made.previous_ids, made.line, made.lines,
     )  # fmt: skip
     try:
-        return marshal.dumps(entry)
+        return marshal.dumps(entry), entry
     except ValueError:  # a value marshal cannot write (the check would have refused it)
         return None
 
