@@ -90,9 +90,10 @@ class CardTexts:
         salt: bytes,
         deck: Deck | None,
         questions: dict[str, Question] | None,
-    ) -> tuple[list[Card], list[Problem]] | None:
-        """``read_card_file`` of the card file cut into ``pieces``; None where a piece has a
-        problem, or is not what it is in the file: then the whole file must be read."""
+    ) -> tuple[list[Card], list[Problem], list[str]] | None:
+        """``read_card_file`` of the card file cut into ``pieces``, and the keys of its
+        cards; None where a piece has a problem, or is not what it is in the file: then
+        the whole file must be read."""
         head, found = parse_yaml(path, pieces.head.encode())
         if found or type(head) is not LineDict or "cards" not in head or head["cards"] is not None:
             return None
@@ -113,16 +114,12 @@ class CardTexts:
                 made = _card(entry[1], path, category, first)
             cards.append(made)
         self._kept.update(keys)
-        return cards, problems
+        return cards, problems, keys
 
-    def keep(self, raw: bytes, salt: bytes) -> None:
-        """Keep the cards of a file found whole in the cache, for when it changes."""
-        try:
-            pieces = split(raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            return
-        for _, text in pieces.cards if pieces else ():
-            self._kept.add(hashlib.sha256(salt + text.encode()).hexdigest())
+    def keep(self, keys: list[str]) -> None:
+        """Keep the cards of a file found whole in the cache (``read`` gave their keys), for
+        when it changes."""
+        self._kept.update(keys)
 
     @property
     def changed(self) -> bool:

@@ -36,6 +36,7 @@ from .model import Card, Deck, Question, Reading
 CACHE_VERSION = "2"
 # What decides a card file's cards and problems, besides its bytes and the loader.
 _CHECKS = ("cards.py", "keys.py", "format.py", "model.py")
+_CARD_KEYS = "+cards"  # after a card file's key: the keys of its cards (items.py)
 _SCALARS = (str, int, float, bool, type(None), bytes)
 
 
@@ -68,7 +69,7 @@ class ParseCache:
         self._stored: dict[str, Any] | None = None
         self._checked: tuple[Deck | None, dict[str, Question] | None, bytes] | None = None
         self._cards = CardTexts(self.path)
-        self._found: list[Path] = []  # card files found whole
+        self._found: list[bytes] = []  # the keys of the cards of each file found whole
 
     def read(self, path: Path) -> tuple[Any, list[Problem]]:
         try:
@@ -93,7 +94,8 @@ class ParseCache:
         if (blob := self._entry(key)) is not None:
             try:
                 found = _decode_cards(path, marshal.loads(blob))
-                self._found.append(path)
+                if (keys := self._entry(key + _CARD_KEYS)) is not None:
+                    self._found.append(keys)  # read only if some card is stored afresh
                 return found
             except Exception:  # damaged in a way the checksum missed: check instead
                 pass
@@ -105,7 +107,8 @@ class ParseCache:
         if pieces is not None:  # the cards unchanged are taken as they were
             read = self._cards.read(path, pieces, checked, deck, questions)
         if read is not None:
-            cards, problems = read
+            cards, problems, keys = read
+            self._fresh[key + _CARD_KEYS] = marshal.dumps(keys)
         else:
             cards = read_card_file(
                 path, deck, questions, problems, lambda _: self._parsed(path, raw, keep=False)
@@ -162,10 +165,10 @@ class ParseCache:
         stale = [*self._stored, *self._file.unsound]
         if self._fresh or stale or self._file.unreadable:
             self._file.write(self._fresh.items(), stale)
-        if self._cards.changed and self._checked is not None:
-            for path in self._found:
-                with contextlib.suppress(OSError):
-                    self._cards.keep(path.read_bytes(), self._checked[2])
+        if self._cards.changed:
+            for keys in self._found:
+                with contextlib.suppress(Exception):  # damaged: its cards are checked again
+                    self._cards.keep([str(k) for k in marshal.loads(keys)])
             self._cards.save()
         self._stored, self._fresh, self._cards = {}, {}, CardTexts(self.path)
 
