@@ -35,6 +35,7 @@ _BASE91 = (
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789!#$%&()*+,-./:;<=>?@[]^_`{|}~"
 )
 _PAIRS = [high + low for high in _BASE91 for low in _BASE91]
+_PAIR = len(_PAIRS)
 
 
 def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
@@ -47,12 +48,13 @@ def guid(deck: Deck, card_id: str, kind: str = "basic") -> str:
     It is genanki's ``guid_for``: Anki's base-91 form of a SHA-256 prefix."""
     parts = (deck.id, card_id, *([kind] if kind != "basic" else []))
     number = int.from_bytes(hashlib.sha256("__".join(parts).encode()).digest()[:8], "big")
-    pairs = []  # two digits at a time; the first digit is never a zero ("a")
-    while number:
-        number, pair = divmod(number, len(_PAIRS))
-        pairs.append(_PAIRS[pair])
-    digits = "".join(reversed(pairs))
-    return digits[1:] if digits[:1] == _BASE91[0] else digits
+    # Two digits at a time: five pairs hold any 64-bit number (8281**5 > 2**64); the
+    # leading zeros ("a") are dropped, as the base-91 form has none.
+    number, e = divmod(number, _PAIR)
+    number, d = divmod(number, _PAIR)
+    number, c = divmod(number, _PAIR)
+    a, b = divmod(number, _PAIR)
+    return (_PAIRS[a] + _PAIRS[b] + _PAIRS[c] + _PAIRS[d] + _PAIRS[e]).lstrip(_BASE91[0])
 
 
 @dataclass(frozen=True)

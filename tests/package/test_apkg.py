@@ -5,9 +5,14 @@ import zipfile
 import zlib
 from pathlib import Path
 
+import genanki
+from hypothesis import given
+from hypothesis import strategies as st
+
 from ankigen.build import build
 from ankigen.package.apkg import DEFLATE_LEVEL, guid, stamp
 from ankigen.package.notetype import note_type, stable_id
+from ankigen.source.model import Deck
 from ankigen.source.validate import load_card_set
 
 
@@ -26,6 +31,13 @@ def test_ids_are_stable_and_in_genanki_range() -> None:
 def test_guid_depends_on_deck_and_card_id_only(write_cards) -> None:
     deck = load_card_set(write_cards()).deck
     assert guid(deck, "alpha") == guid(deck, "alpha") != guid(deck, "beta")
+
+
+@given(st.text(), st.text(), st.sampled_from(["basic", "cloze", "reversed"]))
+def test_guid_is_genankis_guid_for(deck_id: str, card_id: str, kind: str) -> None:
+    deck = Deck("Deck", deck_id, "", deck_id, (), Path("deck.yaml"))
+    parts = (deck_id, card_id, *([kind] if kind != "basic" else []))
+    assert guid(deck, card_id, kind) == genanki.guid_for(*parts)
 
 
 class _Rendered:
