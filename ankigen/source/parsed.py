@@ -34,8 +34,9 @@ from .load import LineDict, parse_yaml, read_yaml
 from .model import Card, Deck, Question, Reading
 
 CACHE_VERSION = "2"
-# What decides a card file's cards and problems, besides its bytes and the loader.
-_CHECKS = ("cards.py", "keys.py", "format.py", "model.py")
+# What decides a card file's cards and problems, and how they are stored, besides its
+# bytes and the loader.
+_CHECKS = ("cards.py", "keys.py", "format.py", "model.py", "items.py", "parsed.py")
 _CARD_KEYS = "+cards"  # after a card file's key: the keys of its cards (items.py)
 _SCALARS = (str, int, float, bool, type(None), bytes)
 

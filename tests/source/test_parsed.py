@@ -207,6 +207,15 @@ def test_entries_of_another_loader_are_never_used(write_cards, parses, monkeypat
     assert len(parses) == 4
 
 
+def test_cards_checked_by_other_code_are_never_used(write_cards, checks, monkeypatch) -> None:
+    root = write_cards()
+    _read_set(root)
+    monkeypatch.setattr(parsed, "_CHECKS", (*parsed._CHECKS, "load.py"))  # as if it changed
+    checks.clear()
+    _read_set(root)
+    assert set(checks) == {root / "code.yaml", root / "theory.yaml"}
+
+
 def test_the_cache_keeps_only_the_files_last_read(write_cards) -> None:
     root = write_cards()
     _read_all(root)
