@@ -29,17 +29,24 @@ from .model import Card, Deck, Question, Reading
 
 _CARDS = re.compile(r"\ncards:[ ]*(?:#[^\n]*)?(?=\n|$)")
 _OTHER_BREAKS = ("\r", "\x85", "\u2028", "\u2029")
+# What reaches across a file's cards: a directive (which sets what its tags mean) or a
+# document marker at the start of a line, or an anchor (whose name must be unique in the
+# file). An anchor begins a node, after a space, a line break or a flow indicator; the
+# pattern finds some text too (" &nbsp;"), which only means reading that file whole.
+_ACROSS = re.compile(r"\n(?:%|---|\.\.\.)|[\n \t\[{,]&[^ \t\n]")
 
 
 @dataclass(frozen=True)
 class Pieces:
     head: str  # the file without its cards' lines
     cards: list[tuple[int, str]]  # (number of its first line from 0, its text) of each card
+    line: int  # the number of the line of ``cards:``, from 1
 
 
 def split(text: str) -> Pieces | None:
-    found = list(_CARDS.finditer("\n" + text))  # each line that starts with a break
-    if len(found) != 1 or any(other in text for other in _OTHER_BREAKS):
+    marked = "\n" + text  # each line starts with a break
+    found = list(_CARDS.finditer(marked))
+    if len(found) != 1 or any(other in text for other in _OTHER_BREAKS) or _ACROSS.search(marked):
         return None
     # Each match below is a line break and the indentation of the line after it, a line
     # that is neither blank nor a comment (searched from the break, which is fastest).
@@ -50,17 +57,18 @@ def split(text: str) -> Pieces | None:
     starts, end = [], len(text)
     for line in re.compile(rf"\n {{0,{indent - 1}}}(?=[^ \n#])").finditer(text, first.start()):
         if len(line[0]) < indent or not _is_item(text, line.end()):
+            if len(line[0]) > 1:
+                return None  # not the next key of the file, at the margin: something else
             end = line.start() + 1  # the first line after the cards
             break
         starts.append(line.start() + 1)
     number = text.count("\n", 0, starts[0])
     cards = []
     for start, stop in zip(starts, [*starts[1:], end], strict=True):
-        card = text[start:stop]
-        cards.append((number, card if card.endswith("\n") else card + "\n"))
-        number += card.count("\n")
+        cards.append((number, text[start:stop]))  # the last may end the file without a break
+        number += text.count("\n", start, stop)
     head = text[: starts[0]] + "\n" * text.count("\n", starts[0], end) + text[end:]
-    return Pieces(head, cards)
+    return Pieces(head, cards, text.count("\n", 0, found[0].start()) + 1)
 
 
 _LINE = re.compile(r"\n *(?=[^ \n#])")
@@ -95,7 +103,12 @@ class CardTexts:
         cards; None where a piece has a problem, or is not what it is in the file: then
         the whole file must be read."""
         head, found = parse_yaml(path, pieces.head.encode())
-        if found or type(head) is not LineDict or "cards" not in head or head["cards"] is not None:
+        if (
+            found
+            or type(head) is not LineDict
+            or head.key_lines.get("cards") != pieces.line  # the key is where it was found
+            or head["cards"] is not None
+        ):
             return None
         problems: list[Problem] = []
         _, category = file_keys(head, path, deck, problems)

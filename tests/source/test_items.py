@@ -34,12 +34,13 @@ def test_a_card_file_is_cut_into_its_cards_with_their_first_lines() -> None:
              "      # a heading\n\n# a comment at the margin\n"),
             (9, "  - id: b\n"),
         ],
+        2,
     )  # fmt: skip
 
 
 def test_cards_at_the_margin_and_a_last_line_without_a_break() -> None:
     assert split("cards:\n- id: a\n  q: x\n- id: b") == Pieces(
-        "cards:\n\n\n", [(1, "- id: a\n  q: x\n"), (3, "- id: b\n")]
+        "cards:\n\n\n", [(1, "- id: a\n  q: x\n"), (3, "- id: b")], 1
     )
 
 
@@ -53,6 +54,9 @@ def test_cards_at_the_margin_and_a_last_line_without_a_break() -> None:
         "cards:\r\n  - id: a\r\n",  # another line break
         "cards:\n  - id: a\n    q: \u2028\n",
         "cards:\n",
+        "%YAML 1.1\n---\ncards:\n  - id: a\n",  # a directive holds for every card
+        "cards:\n  - id: a\n    q: &x q\n",  # an anchor's name must be unique in the file
+        "cards:\n  - id: a\n ~\n",  # a line after the cards, not at the margin
     ],
 )
 def test_any_other_layout_is_read_whole(text: str) -> None:
@@ -141,6 +145,55 @@ def test_a_card_with_a_problem_is_reported_as_a_whole_read_reports_it(tmp_path: 
     found = _read(tmp_path)
     assert found == _read(tmp_path, cached=False)
     assert [(p.line, "level must be one of" in p.message) for p in found[1]] == [(8, True)]
+
+
+_A = "category: theory\ncards:\n  - id: alpha\n    question: q\n    answer: a\n"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a directive that changes what !! means in the whole file
+        "%TAG !! tag:example.com,2000:\n---\ncategory: theory\ncards:\n  - id: alpha\n"
+        "    question: !!str q\n    answer: a\n",
+        # an anchor name used twice: an error in the file, not in either card alone
+        "category: &x theory\ncards:\n  - id: alpha\n    question: &x q\n    answer: a\n",
+        "category: theory\ncards:\n  - id: alpha\n    question: &x q\n    answer: a\n"
+        "  - id: beta\n    question: &x q\n    answer: a\n",
+        # the last card ends the file, in a block that keeps its line breaks
+        "category: theory\ncards:\n  - id: alpha\n    question: q\n    answer: |\n      a",
+        "category: theory\ncards:\n  - id: alpha\n    question: q\n    answer: >+\n      a",
+        # a line after the cards that would be the value of cards: without them
+        "category: theory\ncards:\n  - id: alpha\n    question: q\n    answer: a\n ~\n",
+        # a quoted text that runs over a line reading cards:, the key being further down
+        'category: theory\nnote: "x\ncards:\n  - id: alpha\n    question: q\n    answer: a\n"'
+        "\ncards :\n",
+    ],
+    ids=["tag-directive", "anchor-twice", "anchor-twice-in-cards", "literal-at-end",
+         "folded-at-end", "null-after-cards", "cards-inside-quotes"],
+)  # fmt: skip
+def test_a_file_that_reads_otherwise_in_pieces_is_read_as_a_whole_read_reads_it(
+    tmp_path: Path, text: str
+) -> None:
+    (tmp_path / "deck.yaml").write_text(DECK)
+    (tmp_path / "code.yaml").write_text(
+        "category: code\ncards:\n  - {id: c, question: q, answer: a}\n"
+    )
+    theory = tmp_path / "theory.yaml"
+    theory.write_text(_A)
+    _read(tmp_path)
+    theory.write_text(text)
+    for _ in range(2):
+        cached = ParseCache(tmp_path)
+        found = read_card_set(tmp_path, cached.read, cached.read_cards)
+        cached.save()
+        cold = read_card_set(tmp_path)
+        assert found[1] == cold[1]
+        assert _cards(found[0]) == _cards(cold[0])
+
+
+def _cards(card_set) -> list[tuple] | None:
+    return None if card_set is None else [(c, c.path, c.line, c.lines) for c in card_set.cards]
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=30)
