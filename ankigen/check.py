@@ -65,7 +65,6 @@ def check_uncollected(root: Path, cache: bool) -> Checked:
         card_set, problems = read_card_set(root, read_yaml)
     else:
         card_set, problems = read_card_set(root, parsed.read, parsed.read_cards)
-    if parsed is not None:
         parsed.save()
     if card_set is None:
         raise CardSetError(problems)

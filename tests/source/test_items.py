@@ -7,10 +7,9 @@ from hypothesis import strategies as st
 
 from ankigen.source import cards, items
 from ankigen.source.items import Pieces, split
-from ankigen.source.parsed import ParseCache
-from ankigen.source.validate import read_card_set
 
 from ..conftest import DECK
+from .test_parsed import _read_set as _read
 
 
 def test_a_card_file_is_cut_into_its_cards_with_their_first_lines() -> None:
@@ -88,17 +87,6 @@ def _write(root: Path, count: int, edited: dict[int, str] | None = None) -> None
     theory = "".join(_card(i, (edited or {}).get(i, "An answer.")) for i in range(count))
     (root / "theory.yaml").write_text("category: theory\ncards:\n" + theory)
     (root / "code.yaml").write_text("category: code\ncards:\n" + _card(99))
-
-
-def _read(root: Path, cached: bool = True) -> tuple[list[tuple], list]:
-    if cached:
-        cache = ParseCache(root)
-        card_set, problems = read_card_set(root, cache.read, cache.read_cards)
-        cache.save()
-    else:
-        card_set, problems = read_card_set(root)
-    assert card_set is not None
-    return [(c, c.path, c.line, c.lines) for c in card_set.cards], problems
 
 
 def test_only_the_card_edited_is_parsed_and_checked_again(tmp_path: Path, checks) -> None:
@@ -184,16 +172,7 @@ def test_a_file_that_reads_otherwise_in_pieces_is_read_as_a_whole_read_reads_it(
     _read(tmp_path)
     theory.write_text(text)
     for _ in range(2):
-        cached = ParseCache(tmp_path)
-        found = read_card_set(tmp_path, cached.read, cached.read_cards)
-        cached.save()
-        cold = read_card_set(tmp_path)
-        assert found[1] == cold[1]
-        assert _cards(found[0]) == _cards(cold[0])
-
-
-def _cards(card_set) -> list[tuple] | None:
-    return None if card_set is None else [(c, c.path, c.line, c.lines) for c in card_set.cards]
+        assert _read(tmp_path) == _read(tmp_path, cached=False)
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=["Cs", "Cc"]), max_size=30)
