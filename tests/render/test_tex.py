@@ -1,3 +1,6 @@
+import subprocess
+import sys
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -55,3 +58,31 @@ def test_tex_that_does_not_parse(math: str) -> None:
 )  # fmt: skip
 def test_dollar_math_gets_a_hint(text: str, found: list[str]) -> None:
     assert dollar_problems(text) == found
+
+
+def _fresh_process(code: str) -> str:
+    """What ``code`` prints, run in a new interpreter (this one has imported latex2mathml)."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return done.stdout.strip()
+
+
+def test_latex2mathml_is_set_up_without_importlib_metadata() -> None:
+    printed = _fresh_process(
+        "import sys\n"
+        "from ankigen.render.tex import parses, to_mathml\n"
+        "print(parses('x^2'), to_mathml('x') is not None, 'importlib.metadata' in sys.modules)\n"
+        "import latex2mathml\n"
+        "from importlib import metadata\n"
+        "print(latex2mathml.__version__ == metadata.version('latex2mathml'))\n"
+    )
+    assert printed.split() == ["True", "True", "False", "True"]
+
+
+def test_a_latex2mathml_init_that_does_more_is_imported_as_usual() -> None:
+    printed = _fresh_process(
+        "import sys\n"
+        "from ankigen.render import tex\n"
+        "tex._INIT = b'another __init__'\n"
+        "print(tex.parses('x^2'), 'importlib.metadata' in sys.modules)\n"
+    )
+    assert printed.split() == ["True", "True"]
