@@ -10,6 +10,7 @@ import importlib.util
 import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from ..cachefile import installed_version
 
@@ -29,18 +30,22 @@ def to_mathml(tex: str, display: str = "inline") -> str | None:
         return None
 
 
-@functools.lru_cache(maxsize=4096)
 def parses(tex: str) -> bool:
     """Whether latex2mathml can read ``tex``: exactly when it can convert it (the tests
     compare the two), without building the MathML."""
+    return _walked(tex) is not None
+
+
+@functools.lru_cache(maxsize=4096)
+def _walked(tex: str) -> tuple[Any, ...] | None:
+    """latex2mathml's tree of ``tex`` (its walker), or None when it cannot read it."""
     _package()
     from latex2mathml.walker import walk
 
     try:
-        walk(tex)
+        return tuple(walk(tex))
     except Exception:  # latex2mathml raises many kinds; the formula does not parse
-        return False
-    return True
+        return None
 
 
 @functools.cache
@@ -67,9 +72,75 @@ def _package() -> None:
 
 def tex_problem(math: str) -> str:
     r"""Why a formula, delimiters included (``\(…\)`` or ``\[…\]``), does not parse, or ""."""
-    if parses(math[2:-2]):
-        return ""
-    return f"the TeX in '{math}' does not parse: check its braces and arguments"
+    tex = math[2:-2]
+    nodes = _walked(tex)
+    if nodes is None or not _balanced(tex):
+        return f"the TeX in '{math}' does not parse: check its braces and arguments"
+    if why := _misplaced(nodes):
+        return f"the TeX in '{math}' {why}"
+    return ""
+
+
+def _balanced(tex: str) -> bool:
+    r"""Whether every ``{`` of ``tex`` is closed and every ``}`` opened (``\{``, ``\}`` and
+    ``\\`` aside): latex2mathml reads ``{a`` and ``a}``, which MathJax refuses."""
+    depth = 0
+    escaped = False
+    for char in tex:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
+
+
+def _misplaced(nodes: tuple[Any, ...]) -> str:
+    r"""What in latex2mathml's tree MathJax shows as an error, or "": latex2mathml reads
+    these without complaint.
+
+    - A command short of arguments (``\frac{a}``, ``{\hat}``, ``\frac{a} & b`` in a
+      matrix): latex2mathml takes the end of the formula, the group's closing brace or
+      the cell's ``&`` or ``\\`` as the argument.
+    - ``&`` outside an environment's cells, ``\hline`` outside one, an ``\end{…}``
+      without its ``\begin``, and ``\limits`` after anything but an operator: kept as
+      they are."""
+    from latex2mathml import commands
+
+    two = commands.COMMANDS_WITH_TWO_PARAMETERS
+    takes = {commands.SUBSCRIPT, commands.SUPERSCRIPT, commands.SUBSUP, commands.SQRT}
+    takes.update(commands.COMMANDS_WITH_ONE_PARAMETER, two, commands.EXTENSIBLE_ARROWS)
+    not_arguments = {commands.CLOSING_BRACE, "&", commands.DOUBLEBACKSLASH, commands.HLINE}
+    outside = {None, commands.BRACES, *takes}  # where no environment's cells are
+    groups: list[tuple[str | None, tuple[Any, ...]]] = [(None, nodes)]  # with their parent
+    while groups:
+        parent, group = groups.pop()
+        if group and group[-1].token == commands.OPERATORNAME:  # with one, a token of its own
+            return f"is missing an argument of '{commands.OPERATORNAME}'"
+        for node in group:
+            token, children = node.token, node.children or ()
+            font = token.startswith(commands.MATH) and token not in commands.MATH_NON_FONT_COMMANDS
+            arguments = {child.token for child in children}
+            if (
+                commands.CLOSING_BRACE in arguments  # a group's end, taken as an argument
+                or ((token in takes or font) and arguments & not_arguments)
+                or (token in two and len(children) < 2)
+            ):
+                return f"is missing an argument of '{token}'"
+            if token in ("&", commands.HLINE) and parent in outside:
+                return f"has '{token}' outside an environment (such as \\begin{{aligned}})"
+            if token.startswith(r"\end{"):
+                return f"has '{token}' without its '\\begin'"
+            if token in (commands.LIMITS, commands.NOLIMITS):
+                return f"has '{token}' after something other than an operator (such as \\sum)"
+            if children:
+                groups.append((commands.BRACES if font else token, children))
+    return ""
 
 
 _DOLLAR = re.compile(r"(?<![\\$\w])(\$\$?)(?=\S)([^$\n]+?)(?<=\S)\1(?![\w$])")

@@ -1,11 +1,18 @@
+import importlib.util
+import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ankigen.render.tex import dollar_problems, parses, tex_problem, to_mathml
+from ankigen.source.load import read_yaml
+from ankigen.source.validate import read_card_set
+
+from ..conftest import SHIPPED_CARDS
 
 _TEX = st.sampled_from([
     "x", "1", "'", "&", "~", "[", "]", "{", "}", "^", "_", "\\\\", "\\,", "\\;", "\\!",
@@ -37,7 +44,8 @@ def test_tex_that_parses(math: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "math", [r"\(\frac{1}{\)", r"\(x^\)", r"\[ \begin{matrix} a \]", r"\(\sqrt\)"]
+    "math",
+    [r"\(\frac{1}{\)", r"\(x^\)", r"\[ \begin{matrix} a \]", r"\(\sqrt\)", r"\(x^{2\)", r"\(a}\)"],
 )
 def test_tex_that_does_not_parse(math: str) -> None:
     assert (
@@ -58,6 +66,94 @@ def test_tex_that_does_not_parse(math: str) -> None:
 )  # fmt: skip
 def test_dollar_math_gets_a_hint(text: str, found: list[str]) -> None:
     assert dollar_problems(text) == found
+
+
+# Formulas latex2mathml reads without complaint and MathJax shows as an error, with what
+# the build says; and formulas of the same shapes that MathJax shows.
+MISPLACED = {
+    r"\frac{a}": r"is missing an argument of '\frac'",
+    r"{\frac{a}} b": r"is missing an argument of '\frac'",
+    r"x_{\hat}": r"is missing an argument of '\hat'",
+    r"\begin{matrix} \frac{a} & b \end{matrix}": r"is missing an argument of '\frac'",
+    r"\begin{matrix} \mathbf & b \end{matrix}": r"is missing an argument of '\mathbf'",
+    r"\overset{a}": r"is missing an argument of '\overset'",
+    r"\operatorname": r"is missing an argument of '\operatorname'",
+    r"a &= b": r"has '&' outside an environment (such as \begin{aligned})",
+    r"x^{a & b}": r"has '&' outside an environment (such as \begin{aligned})",
+    r"\hline": r"has '\hline' outside an environment (such as \begin{aligned})",
+    r"a \end{matrix}": r"has '\end{matrix}' without its '\begin'",
+    r"x\limits": r"has '\limits' after something other than an operator (such as \sum)",
+}
+SHOWN = [
+    r"\frac{a}{b}", r"\frac12", r"\frac{a}+b", r"\sqrt[3]{x}", r"\hat{\theta}", r"\mathbf{x}",
+    r"\begin{aligned} a &= b \\ &= c \end{aligned}", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
+    r"\begin{array}{c} a \\ \hline b \end{array}", r"\substack{a \\ b}", r"a \\ b",
+    r"\operatorname{tr}(A)", r"\operatorname*{arg\,max}_x f", r"\sum\limits_i x_i", r"\sum\nolimits_i",
+    r"\xrightarrow{f}", r"\mathbb{E}_{x \sim p}[x]", r"\{a\}", r"\lVert x \rVert_2",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("tex", "why"), MISPLACED.items())
+def test_tex_that_mathjax_refuses(tex: str, why: str) -> None:
+    assert tex_problem(rf"\({tex}\)") == rf"the TeX in '\({tex}\)' {why}"
+
+
+@pytest.mark.parametrize("tex", SHOWN)
+def test_tex_that_mathjax_shows(tex: str) -> None:
+    assert tex_problem(rf"\({tex}\)") == ""
+
+
+def _mathjax_errors(browser, formulas: list[str]) -> dict[str, bool]:
+    """Whether Anki's own MathJax (from aqt, set up as Anki sets it up, but with errors
+    shown as errors rather than as the TeX) shows each formula as an error."""
+    spec = importlib.util.find_spec("_aqt")
+    assert spec is not None and spec.submodule_search_locations
+    mathjax = Path(spec.submodule_search_locations[0], "data/web/js/vendor/mathjax")
+    page = browser.new_page()
+    try:
+        page.set_content(
+            "<script>window.MathJax = {tex: {packages: {'[+]': ['mathtools'], "
+            "'[-]': ['textmacros']}}, startup: {typeset: false}};</script>"
+        )
+        page.add_script_tag(path=str(mathjax / "tex-chtml-full.js"))
+        page.wait_for_function("typeof (window.MathJax || {}).tex2mml === 'function'")
+        page.evaluate("MathJax.startup.promise")
+        found = page.evaluate(
+            "formulas => formulas.map(tex => { try { return MathJax.tex2mml(tex)"
+            ".includes('<merror') } catch (error) { return true } })",
+            formulas,
+        )
+    finally:
+        page.close()
+    return dict(zip(formulas, found, strict=True))
+
+
+def test_tex_is_refused_exactly_where_anki_mathjax_shows_an_error(browser) -> None:
+    refused = [*MISPLACED, r"\frac{1}{", r"x^", r"\sqrt", r"x^{2", r"a}"]
+    errors = _mathjax_errors(browser, [*refused, *SHOWN])
+    assert [tex for tex in refused if not errors[tex]] == []
+    assert [tex for tex in SHOWN if errors[tex]] == []
+
+
+def test_every_formula_of_the_shipped_deck_shows_in_anki_mathjax(browser) -> None:
+    card_set, problems = read_card_set(SHIPPED_CARDS, read_yaml)
+    assert card_set is not None and problems == []
+    fields = (
+        text
+        for card in card_set.cards
+        for text in (card.question, card.answer, card.text, card.extra, card.correction)
+    )
+    formulas = sorted(
+        {
+            m[1] or m[2]
+            for text in fields
+            for m in re.finditer(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", text, re.S)
+        }
+    )
+    assert len(formulas) > 100
+    errors = _mathjax_errors(browser, formulas)
+    assert [tex for tex in formulas if errors[tex]] == []
+    assert [tex for tex in formulas if tex_problem(rf"\({tex}\)")] == []
 
 
 def _fresh_process(code: str) -> str:
@@ -86,3 +182,12 @@ def test_a_latex2mathml_init_that_does_more_is_imported_as_usual() -> None:
         "print(tex.parses('x^2'), 'importlib.metadata' in sys.modules)\n"
     )
     assert printed.split() == ["True", "True"]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(_TEX, min_size=1, max_size=8).map(" ".join))
+def test_any_formula_gets_an_answer(tex: str) -> None:
+    why = tex_problem(rf"\({tex}\)")
+    assert why == "" or why.startswith(rf"the TeX in '\({tex}\)' ")
+    if not parses(tex):
+        assert why.endswith("does not parse: check its braces and arguments")
