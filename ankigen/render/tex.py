@@ -70,6 +70,21 @@ def _package() -> None:
     sys.modules["latex2mathml"] = package
 
 
+@functools.cache
+def _tokens() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str | None]]:
+    """For ``_misplaced``, from latex2mathml's tables: the commands of two arguments, the
+    commands of arguments, what is no argument, and where no environment's cells are."""
+    from latex2mathml import commands
+
+    two = frozenset(commands.COMMANDS_WITH_TWO_PARAMETERS)
+    takes = two | {commands.SUBSCRIPT, commands.SUPERSCRIPT, commands.SUBSUP, commands.SQRT}
+    takes |= {*commands.COMMANDS_WITH_ONE_PARAMETER, *commands.EXTENSIBLE_ARROWS}
+    not_arguments = frozenset(
+        {commands.CLOSING_BRACE, "&", commands.DOUBLEBACKSLASH, commands.HLINE}
+    )
+    return two, takes, not_arguments, frozenset({None, commands.BRACES, *takes})
+
+
 def tex_problem(math: str) -> str:
     r"""Why a formula, delimiters included (``\(…\)`` or ``\[…\]``), does not parse, or ""."""
     tex = math[2:-2]
@@ -85,19 +100,17 @@ def _balanced(tex: str) -> bool:
     r"""Whether every ``{`` of ``tex`` is closed and every ``}`` opened (``\{``, ``\}`` and
     ``\\`` aside): latex2mathml reads ``{a`` and ``a}``, which MathJax refuses."""
     depth = 0
-    escaped = False
-    for char in tex:
-        if escaped:
-            escaped = False
-        elif char == "\\":
-            escaped = True
-        elif char == "{":
+    for token in _BRACE_OR_ESCAPE.findall(tex):
+        if token == "{":
             depth += 1
-        elif char == "}":
+        elif token == "}":
             depth -= 1
             if depth < 0:
                 return False
     return depth == 0
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
 
 
 def _misplaced(nodes: tuple[Any, ...]) -> str:
@@ -112,34 +125,34 @@ def _misplaced(nodes: tuple[Any, ...]) -> str:
       they are."""
     from latex2mathml import commands
 
-    two = commands.COMMANDS_WITH_TWO_PARAMETERS
-    takes = {commands.SUBSCRIPT, commands.SUPERSCRIPT, commands.SUBSUP, commands.SQRT}
-    takes.update(commands.COMMANDS_WITH_ONE_PARAMETER, two, commands.EXTENSIBLE_ARROWS)
-    not_arguments = {commands.CLOSING_BRACE, "&", commands.DOUBLEBACKSLASH, commands.HLINE}
-    outside = {None, commands.BRACES, *takes}  # where no environment's cells are
+    two, takes, not_arguments, outside = _tokens()
+    non_fonts = commands.MATH_NON_FONT_COMMANDS
     groups: list[tuple[str | None, tuple[Any, ...]]] = [(None, nodes)]  # with their parent
     while groups:
         parent, group = groups.pop()
         if group and group[-1].token == commands.OPERATORNAME:  # with one, a token of its own
             return f"is missing an argument of '{commands.OPERATORNAME}'"
         for node in group:
-            token, children = node.token, node.children or ()
-            font = token.startswith(commands.MATH) and token not in commands.MATH_NON_FONT_COMMANDS
-            arguments = {child.token for child in children}
-            if (
-                commands.CLOSING_BRACE in arguments  # a group's end, taken as an argument
-                or ((token in takes or font) and arguments & not_arguments)
-                or (token in two and len(children) < 2)
-            ):
-                return f"is missing an argument of '{token}'"
-            if token in ("&", commands.HLINE) and parent in outside:
-                return f"has '{token}' outside an environment (such as \\begin{{aligned}})"
-            if token.startswith(r"\end{"):
-                return f"has '{token}' without its '\\begin'"
-            if token in (commands.LIMITS, commands.NOLIMITS):
-                return f"has '{token}' after something other than an operator (such as \\sum)"
-            if children:
+            token = node.token
+            if children := node.children:
+                font = token.startswith(commands.MATH) and token not in non_fonts
+                arguments = {child.token for child in children}
+                if (
+                    commands.CLOSING_BRACE in arguments  # a group's end, taken as an argument
+                    or ((token in takes or font) and not arguments.isdisjoint(not_arguments))
+                    or (token in two and len(children) < 2)
+                ):
+                    return f"is missing an argument of '{token}'"
                 groups.append((commands.BRACES if font else token, children))
+            elif token in two:
+                return f"is missing an argument of '{token}'"
+            elif token in ("&", commands.HLINE):
+                if parent in outside:
+                    return f"has '{token}' outside an environment (such as \\begin{{aligned}})"
+            elif token in (commands.LIMITS, commands.NOLIMITS):
+                return f"has '{token}' after something other than an operator (such as \\sum)"
+            elif token.startswith(r"\end{"):
+                return f"has '{token}' without its '\\begin'"
     return ""
 
 
