@@ -53,6 +53,7 @@ def loader_class() -> type:
 
         problems: list[Problem]
         path: Path
+        text: str
         own_keys: dict[int, set[int]]  # id(mapping node) -> ids of the key nodes written in it
 
         def flatten_mapping(self, node: yaml.MappingNode) -> None:
@@ -70,6 +71,8 @@ def loader_class() -> type:
         def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
             if node.tag == _STR and type(node) is yaml.ScalarNode:
                 value = node.value
+                if node.style == '"':
+                    self.problems += _escaped_tex(self.path, self.text, node)
                 return sys.intern(value) if len(value) <= _SHARED else value
             return super().construct_object(node, deep)
 
@@ -137,6 +140,7 @@ def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
     loader = loader_class()(text)
     loader.problems = []
     loader.path = path
+    loader.text = text
     loader.own_keys = {}
     try:
         data = loader.get_single_data()
@@ -149,6 +153,40 @@ def parse_yaml(path: Path, raw: bytes) -> tuple[Any, list[Problem]]:
     if data is None:  # only comments, or a lone null
         return None, [*loader.problems, Problem(path, None, "file holds no data")]
     return data, loader.problems
+
+
+def _escaped_tex(path: Path, text: str, node: Any) -> list[Problem]:
+    r"""A double-quoted YAML string reads ``\frac`` as a form feed and ``rac``, ``\theta``
+    as a tab and ``heta``: an escape of one letter followed by more letters is TeX (or
+    code) the string has changed."""
+    source = text[node.start_mark.index : node.end_mark.index]
+    if "\\" not in source:
+        return []
+    problems, seen = [], set()
+    for found in _ESCAPE_THEN_LETTER.finditer(source):
+        line = node.start_mark.line + 1 + source.count("\n", 0, found.start())
+        word = found[1] + _LETTERS.match(source, found.end(1))[0]
+        if (line, word) in seen:
+            continue
+        seen.add((line, word))
+        message = (
+            f"in a double-quoted string, YAML reads '{found[1]}' of '{word}' as "
+            f"{_ESCAPES[found[1][1]]}: write text with backslashes in a block scalar (|) or "
+            "in single quotes"
+        )
+        problems.append(Problem(path, line, message))
+    return problems
+
+
+# YAML's escapes of one letter (or digit), each after an even number of backslashes.
+_ESCAPE_THEN_LETTER = re.compile(r"(?<!\\)(?:\\\\)*(\\[0abtnvfreNLP_])(?=[A-Za-z])")
+_LETTERS = re.compile("[A-Za-z]*")
+_ESCAPES = {
+    "0": "a null character", "a": "a bell", "b": "a backspace", "t": "a tab",
+    "n": "a line break", "v": "a vertical tab", "f": "a form feed", "r": "a carriage return",
+    "e": "an escape character", "N": "a next-line character", "_": "a no-break space",
+    "L": "a line separator", "P": "a paragraph separator",
+}  # fmt: skip
 
 
 def _syntax_problem(path: Path, text: str, exc: Any) -> Problem:
@@ -167,6 +205,20 @@ def _syntax_problem(path: Path, text: str, exc: Any) -> Problem:
         quote = f" ({quote})" if quote in ("'", '"') else ""
         message = f"YAML syntax error: the quote{quote} opened here is never closed"
         return Problem(path, opened.line + 1, message)
+    if (
+        exc.context == "while parsing a quoted scalar"
+        and mark
+        and ("escape" in problem or "hexdecimal" in problem)
+    ):
+        written = _line(text, mark.line)
+        start = written.rfind("\\", 0, mark.column + 1)
+        escape = written[start : start + 2] + _LETTERS.match(written, start + 2)[0]
+        message = (
+            f"YAML syntax error: in a double-quoted string a backslash starts an escape, and "
+            f"'{escape}' is none: write text with backslashes in a block scalar (|) or in "
+            "single quotes"
+        )
+        return Problem(path, line, message)
     flow = _FLOWS.get(exc.context or "")
     if flow and problem.startswith("did not find expected") and opened:
         opening, closing, instead = flow

@@ -124,7 +124,7 @@ def test_problem_is_reported_with_its_line(write_cards, card: str, expected: str
         ({"deck": DECK.replace("name: Code", "name: 'Code:'")},
          ["deck.yaml:6: category name 'Code:' has spaces or ':' at the start or end: Anki "
           "would make it 'Code'"]),
-        ({"deck": DECK.replace("name: Code", 'name: "Co\\tde"')},
+        ({"deck": DECK.replace("name: Code", 'name: "Co\\x09de"')},
          ["deck.yaml:6: category name 'Co\\tde' has a control character (such as a tab or a "
           "line break): Anki would make it 'Code'"]),
         ({"deck": DECK.replace("name: Code", 'name: "Cafe\\u0301"')},
