@@ -193,10 +193,34 @@ class Renderer:
 
 def _plain_text_problems(text: str) -> list[str]:
     """What Markdown would render, without error, other than meant: outside code."""
-    if "$" not in text and not _ITEM.search(text):
+    if "$" not in text and "\\" not in text and not _ITEM.search(text):
         return []
     plain = _PROTECT.sub(lambda m: "\n" * m[0].count("\n") if m["fence"] else "x", text)
-    return dollar_problems(plain) + list_problems(plain)
+    return dollar_problems(plain) + lone_delimiters(plain) + list_problems(plain)
+
+
+def lone_delimiters(text: str) -> list[str]:
+    """A formula's ``\\(`` or ``\\[`` never closed, or its end never opened (text without
+    code or formulas): Markdown drops the backslash, and the TeX shows as written."""
+    problems = []
+    for match in _DELIMITER.finditer(text):
+        written = match[1]
+        if written in ("\\(", "\\["):
+            end = "\\)" if written == "\\(" else "\\]"
+            problems.append(
+                f"'{written}' opens a formula that is never closed with '{end}': "
+                f"Markdown shows it as '{written[1]}'"
+            )
+        else:
+            start = "\\(" if written == "\\)" else "\\["
+            problems.append(
+                f"'{written}' closes a formula never opened with '{start}': "
+                f"Markdown shows it as '{written[1]}'"
+            )
+    return problems
+
+
+_DELIMITER = re.compile(r"(?<!\\)(?:\\\\)*(\\[()[\]])")
 
 
 _ITEM = re.compile(r"^( *)([-*+]|\d+[.)])[ \t]+\S", re.MULTILINE)

@@ -157,19 +157,31 @@ def _misplaced(nodes: tuple[Any, ...]) -> str:
 
 
 _DOLLAR = re.compile(r"(?<![\\$\w])(\$\$?)(?=\S)([^$\n]+?)(?<=\S)\1(?![\w$])")
+# $$…$$ spaced or over several lines, as LaTeX and Jupyter write it: no price reads so.
+_DISPLAY_DOLLARS = re.compile(r"(?<![\\$])\$\$(?!\$)(\s[^$]*?\S\s*|\S[^$]*?\s)\$\$(?!\$)")
 _TEX_LIKE = re.compile(r"[\\^_{}=]|^[A-Za-z]$")
 
 
 def dollar_problems(text: str) -> list[str]:
     """``$…$`` that looks like math: Anki's MathJax reads only ``\\(…\\)`` and ``\\[…\\]``,
     so it would show as written (text without code)."""
-    problems = []
+    found = []  # (where, what was written, the delimiters to write instead, its body)
+    for match in _DISPLAY_DOLLARS.finditer(text):
+        found.append((match.start(), match[0], "\\[", "\\]", match[1]))
+    if found:
+        text = _DISPLAY_DOLLARS.sub(lambda m: " " * len(m[0]), text)
     for match in _DOLLAR.finditer(text):
-        body = match[2]
-        if _TEX_LIKE.search(body):
-            better = f"\\[{body}\\]" if match[1] == "$$" else f"\\({body}\\)"
+        opening, closing = ("\\[", "\\]") if match[1] == "$$" else ("\\(", "\\)")
+        found.append((match.start(), match[0], opening, closing, match[2]))
+    problems = []
+    for _, written, opening, closing, body in sorted(found):
+        if _TEX_LIKE.search(body.strip()):
+            if "\n" in written:
+                written, better = " ".join(written.split()), f"{opening} and {closing} for the $$"
+            else:
+                better = f"{opening}{body}{closing}"
             problems.append(
-                f"'{match[0]}' looks like math, but Anki reads only \\( … \\) and \\[ … \\]: "
+                f"'{written}' looks like math, but Anki reads only \\( … \\) and \\[ … \\]: "
                 f"write {better}"
             )
     return problems

@@ -196,6 +196,21 @@ def test_tex_that_does_not_parse_is_an_error_at_its_field(write_cards) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("The value \\( x^2 is large.", [r"'\(' opens a formula that is never closed with '\)': Markdown shows it as '('"]),
+        ("\\[ \\sum_i (y_i - \\hat y_i)^2", [r"'\[' opens a formula that is never closed with '\]': Markdown shows it as '['"]),
+        ("x^2 \\) here", [r"'\)' closes a formula never opened with '\(': Markdown shows it as ')'"]),
+        ("\\(x\\) and \\[y\\], `\\(` in code, an escaped \\\\(", []),
+        ("```\n\\(\n```", []),
+    ],
+)  # fmt: skip
+def test_a_formula_left_open_is_a_warning(renderer, text: str, found: list[str]) -> None:
+    _, problems = rendered(renderer, text)
+    assert problems == [f"x.yaml:3: warning: {message}" for message in found]
+
+
 def test_dollar_math_outside_code_is_a_warning(renderer) -> None:
     html, problems = rendered(renderer, "Area $\\pi r^2$, but `$x$` and\n\n```\n$y$\n```")
     assert problems == [

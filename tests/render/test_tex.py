@@ -62,6 +62,12 @@ def test_tex_that_does_not_parse(math: str) -> None:
         ("$x^2 + y_1$", [r"'$x^2 + y_1$' looks like math, but Anki reads only \( … \) and \[ … \]: write \(x^2 + y_1\)"]),
         ("$$\\sum_i x_i$$", [r"'$$\sum_i x_i$$' looks like math, but Anki reads only \( … \) and \[ … \]: write \[\sum_i x_i\]"]),
         (r"\$x\$ is escaped", []),
+        ("$$ x^2 $$", [r"'$$ x^2 $$' looks like math, but Anki reads only \( … \) and \[ … \]: write \[ x^2 \]"]),
+        ("a\n$$\n\\sum_i x_i\n$$\nb", [r"'$$ \sum_i x_i $$' looks like math, but Anki reads only \( … \) and \[ … \]: write \[ and \] for the $$"]),
+        ("$$5 and $$10, a $$ $$ b", []),
+        ("The loss $ x^2 $, or $5 per x_1 and $10", []),  # one $ spaced is a price
+        ("$\\alpha$ then $$ \\beta $$", [r"'$\alpha$' looks like math, but Anki reads only \( … \) and \[ … \]: write \(\alpha\)",
+                                       r"'$$ \beta $$' looks like math, but Anki reads only \( … \) and \[ … \]: write \[ \beta \]"]),
     ],
 )  # fmt: skip
 def test_dollar_math_gets_a_hint(text: str, found: list[str]) -> None:
