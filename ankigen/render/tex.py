@@ -33,19 +33,32 @@ def to_mathml(tex: str, display: str = "inline") -> str | None:
 def parses(tex: str) -> bool:
     """Whether latex2mathml can read ``tex``: exactly when it can convert it (the tests
     compare the two), without building the MathML."""
-    return _walked(tex) is not None
+    return type(_walked(tex)) is tuple
 
 
 @functools.lru_cache(maxsize=4096)
-def _walked(tex: str) -> tuple[Any, ...] | None:
-    """latex2mathml's tree of ``tex`` (its walker), or None when it cannot read it."""
+def _walked(tex: str) -> tuple[Any, ...] | str:
+    """latex2mathml's tree of ``tex`` (its walker), or the name of the exception it raises
+    when it cannot read it."""
     _package()
     from latex2mathml.walker import walk
 
     try:
         return tuple(walk(tex))
-    except Exception:  # latex2mathml raises many kinds; the formula does not parse
-        return None
+    except Exception as exc:  # latex2mathml raises many kinds; the formula does not parse
+        return type(exc).__name__
+
+
+# What latex2mathml's exceptions say; any other is "does not parse".
+_LIMITS = r"has '\limits' after something other than an operator (such as \sum)"
+_UNREAD = {
+    "ExtraLeftOrMissingRightError": r"has a \left without its \right, or the other way round",
+    "MissingEndError": r"has a \begin{…} without its \end{…}, or ended by another one",
+    "MissingSuperScriptOrSubscriptError": "has a ^ or _ with nothing after it",
+    "DoubleSuperscriptsError": "has two superscripts on one base (x^a^b): group them, x^{a^b}",
+    "DoubleSubscriptsError": "has two subscripts on one base (x_a_b): group them, x_{a_b}",
+    "LimitsMustFollowMathOperatorError": _LIMITS,
+}
 
 
 @functools.cache
@@ -89,8 +102,9 @@ def tex_problem(math: str) -> str:
     r"""Why a formula, delimiters included (``\(…\)`` or ``\[…\]``), does not parse, or ""."""
     tex = math[2:-2]
     nodes = _walked(tex)
-    if nodes is None or not _balanced(tex):
-        return f"the TeX in '{math}' does not parse: check its braces and arguments"
+    if not _balanced(tex) or type(nodes) is str:
+        why = "does not parse: check its braces and arguments"
+        return f"the TeX in '{math}' {_UNREAD.get(nodes, why) if _balanced(tex) else why}"
     if why := _misplaced(nodes):
         return f"the TeX in '{math}' {why}"
     return ""
@@ -132,6 +146,7 @@ def _misplaced(nodes: tuple[Any, ...]) -> str:
         parent, group = groups.pop()
         if group and group[-1].token == commands.OPERATORNAME:  # with one, a token of its own
             return f"is missing an argument of '{commands.OPERATORNAME}'"
+        before = None  # the node before this one in its group
         for node in group:
             token = node.token
             if children := node.children:
@@ -150,10 +165,22 @@ def _misplaced(nodes: tuple[Any, ...]) -> str:
                 if parent in outside:
                     return f"has '{token}' outside an environment (such as \\begin{{aligned}})"
             elif token in (commands.LIMITS, commands.NOLIMITS):
-                return f"has '{token}' after something other than an operator (such as \\sum)"
+                if not _operator(before):
+                    return _LIMITS.replace(r"\limits", token)
             elif token.startswith(r"\end{"):
                 return f"has '{token}' without its '\\begin'"
+            elif token == "#":
+                return r"has '#', which TeX keeps for a macro's parameters: write \#"
+            before = node
     return ""
+
+
+def _operator(node: Any) -> bool:
+    r"""Whether ``\limits`` may follow ``node``: a command (``\sum``), or one with a sub- or
+    superscript (``\sum_i^n``), as latex2mathml leaves ``\sum_i^n\limits``."""
+    while node is not None and node.token in ("_", "^", "_^") and node.children:
+        node = node.children[0]
+    return node is not None and node.token.startswith("\\")
 
 
 _DOLLAR = re.compile(r"(?<![\\$\w])(\$\$?)(?=\S)([^$\n]+?)(?<=\S)\1(?![\w$])")

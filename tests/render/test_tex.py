@@ -44,8 +44,7 @@ def test_tex_that_parses(math: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "math",
-    [r"\(\frac{1}{\)", r"\(x^\)", r"\[ \begin{matrix} a \]", r"\(\sqrt\)", r"\(x^{2\)", r"\(a}\)"],
+    "math", [r"\(\frac{1}{\)", r"\(\sqrt\)", r"\(x^{2\)", r"\(a}\)", r"\({a\)"]
 )
 def test_tex_that_does_not_parse(math: str) -> None:
     assert (
@@ -89,12 +88,21 @@ MISPLACED = {
     r"\hline": r"has '\hline' outside an environment (such as \begin{aligned})",
     r"a \end{matrix}": r"has '\end{matrix}' without its '\begin'",
     r"x\limits": r"has '\limits' after something other than an operator (such as \sum)",
+    r"x = #": r"has '#', which TeX keeps for a macro's parameters: write \#",
+    r"\left( a": r"has a \left without its \right, or the other way round",
+    r"a \right)": r"has a \left without its \right, or the other way round",
+    r"\begin{matrix} a": r"has a \begin{…} without its \end{…}, or ended by another one",
+    r"\begin{pmatrix} a \end{bmatrix}": r"has a \begin{…} without its \end{…}, or ended by another one",
+    r"x^": "has a ^ or _ with nothing after it",
+    r"x^2^3": "has two superscripts on one base (x^a^b): group them, x^{a^b}",
+    r"x_1_2": "has two subscripts on one base (x_a_b): group them, x_{a_b}",
 }
 SHOWN = [
     r"\frac{a}{b}", r"\frac12", r"\frac{a}+b", r"\sqrt[3]{x}", r"\hat{\theta}", r"\mathbf{x}",
     r"\begin{aligned} a &= b \\ &= c \end{aligned}", r"\begin{pmatrix} a & b \\ c & d \end{pmatrix}",
     r"\begin{array}{c} a \\ \hline b \end{array}", r"\substack{a \\ b}", r"a \\ b",
     r"\operatorname{tr}(A)", r"\operatorname*{arg\,max}_x f", r"\sum\limits_i x_i", r"\sum\nolimits_i",
+    r"\sum_i^n\limits x", r"\max\nolimits_x", r"\#", r"\newcommand{\sq}[1]{#1^2} \sq{a}",
     r"\xrightarrow{f}", r"\mathbb{E}_{x \sim p}[x]", r"\{a\}", r"\lVert x \rVert_2",
 ]  # fmt: skip
 
@@ -135,7 +143,7 @@ def _mathjax_errors(browser, formulas: list[str]) -> dict[str, bool]:
 
 
 def test_tex_is_refused_exactly_where_anki_mathjax_shows_an_error(browser) -> None:
-    refused = [*MISPLACED, r"\frac{1}{", r"x^", r"\sqrt", r"x^{2", r"a}"]
+    refused = [*MISPLACED, r"\frac{1}{", r"\sqrt", r"x^{2", r"a}", r"{a"]
     errors = _mathjax_errors(browser, [*refused, *SHOWN])
     assert [tex for tex in refused if not errors[tex]] == []
     assert [tex for tex in SHOWN if errors[tex]] == []
@@ -196,4 +204,4 @@ def test_any_formula_gets_an_answer(tex: str) -> None:
     why = tex_problem(rf"\({tex}\)")
     assert why == "" or why.startswith(rf"the TeX in '\({tex}\)' ")
     if not parses(tex):
-        assert why.endswith("does not parse: check its braces and arguments")
+        assert why  # refused, whatever the reason
