@@ -213,6 +213,16 @@ def test_no_card_set_is_one_message_and_one_exit_code(tmp_path: Path, monkeypatc
         )
 
 
+def test_run_inside_a_card_set_the_hint_is_to_pass_its_directory(write_cards, monkeypatch) -> None:
+    monkeypatch.chdir(write_cards())
+    assert run("check")[::2] == (
+        1,
+        "cards: no card set here (no such directory): the current directory holds one: "
+        "pass '.'\n1 problem found; nothing written.\n",
+    )
+    assert run("check", ".")[0] == 0
+
+
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
     assert run("build", "--bogus")[0] == 2
     assert run("frobnicate")[0] == 2

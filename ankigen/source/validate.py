@@ -110,6 +110,8 @@ def _no_card_set(root: Path) -> Problem:
     else:
         why = f"the directory has no {DECK_FILE}"
     hint = "pass the card set's directory, or start a new one with `ankigen init`"
+    if Path(DECK_FILE).is_file() and root.resolve() != Path.cwd():
+        hint = "the current directory holds one: pass '.'"
     return Problem(root, None, f"no card set here ({why}): {hint}")
 
 
