@@ -157,9 +157,12 @@ class CacheFile:
         except (sqlite3.Error, OSError):
             return None
 
-    def write(self, new: Iterable[tuple[str, Value]], stale: Iterable[object] = ()) -> None:
-        """Delete ``stale``, then store ``new`` (key, value) entries, both taken one by one.
-        A failure only costs speed."""
+    def write(
+        self, new: Iterable[tuple[str, Value]], stale: Iterable[object] = (), keep: int = 0
+    ) -> None:
+        """Delete ``stale``, then store ``new`` (key, value) entries, both taken one by one;
+        with ``keep``, then drop all but the ``keep`` entries stored last. A failure only
+        costs speed."""
         try:
             if self.unreadable:
                 self.path.unlink(missing_ok=True)  # start over
@@ -177,6 +180,12 @@ class CacheFile:
                         f"INSERT OR REPLACE INTO {self.name} VALUES (?, ?, ?)",
                         ((k, v, checksum(k, v)) for k, v in new),
                     )
+                    if keep:  # a replaced entry is stored anew, with the highest rowid
+                        db.execute(
+                            f"DELETE FROM {self.name} WHERE rowid <= "
+                            f"(SELECT MAX(rowid) FROM {self.name}) - ?",
+                            (keep,),
+                        )
             finally:
                 db.close()
         except (sqlite3.Error, OSError):

@@ -54,3 +54,10 @@ def test_library_versions_are_read_as_importlib_metadata_reads_them() -> None:
 
     for package, module in {**_PACKAGES, "PyYAML": "yaml", "click": "click"}.items():
         assert installed_version(package, module) == metadata.version(package)
+
+
+def test_a_write_can_keep_only_the_entries_stored_last(tmp_path: Path) -> None:
+    file = CacheFile(tmp_path / "c.sqlite", "html", "TEXT", table="code")
+    file.write([("a", "1"), ("b", "2"), ("c", "3")])
+    file.write([("a", "1"), ("d", "4")], keep=3)  # a, stored again, is among the last
+    assert file.read() == {"c": "3", "a": "1", "d": "4"}

@@ -23,6 +23,7 @@ from ..cachefile import CacheFile, cache_path, installed_version
 from .markdown import MediaRef
 
 CACHE_VERSION = "3"
+_BLOCKS_KEPT = 1000  # code blocks kept beyond twice a card set's texts
 # What shapes the HTML, or decides which texts have problems (those are never cached).
 _SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
 # Distributions, with the module each installs.
@@ -61,9 +62,19 @@ class RenderCache:
         # that what is left at the end is what this build did not use.
         self._stored = self._file.read()
         self._unused: list[str] = []  # entries taken out, but of no use (their media changed)
+        # Highlighted code blocks, read one at a time as a text is rendered (few are).
+        self._blocks = CacheFile(self.path, "html", "TEXT", table="code")
 
     def _key(self, text: str, media: bool = False) -> str:
         return hashlib.sha256(self._salt + b"media\x1f" * media + text.encode()).hexdigest()
+
+    def _block_key(self, lang: str, code: str) -> str:
+        return hashlib.sha256(self._salt + f"code\x1f{lang}\x1f{code}".encode()).hexdigest()
+
+    def find_block(self, lang: str, code: str) -> str | None:
+        """The HTML ``highlight_code(code, lang)`` gave an earlier build, if stored."""
+        key = self._block_key(lang, code)
+        return self._blocks.lookup([key]).get(key)
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
         """The stored HTML of those ``texts`` that have a sound entry."""
@@ -97,11 +108,20 @@ class RenderCache:
         return found
 
     def save(
-        self, fresh: dict[str, str], fresh_media: dict[str, tuple[str, list[MediaRef]]]
+        self,
+        fresh: dict[str, str],
+        fresh_media: dict[str, tuple[str, list[MediaRef]]],
+        blocks: dict[tuple[str, str], str] | None = None,
+        texts: int = 0,
     ) -> None:
         """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
         text), and drop entries no lookup used. A failure only costs speed: the next
-        build renders those texts again."""
+        build renders those texts again. ``blocks``, the code blocks highlighted or found
+        in rendering, are stored as the newest: the oldest go once there are more than
+        twice the card set's ``texts`` (no build reads them all, to know which are stale)."""
+        if blocks:
+            entries = ((self._block_key(lang, code), html) for (lang, code), html in blocks.items())
+            self._blocks.write(entries, keep=2 * texts + _BLOCKS_KEPT)
         stale = [*self._stored, *self._unused, *self._file.unsound]
         if not (fresh or fresh_media or stale or self._file.unreadable):
             return

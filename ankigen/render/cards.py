@@ -74,9 +74,10 @@ def render_with_problems(
         renderer.done.update(cache.lookup(texts))
         left = [text for text in texts if text not in renderer.done]
         renderer.done.update(cache.lookup_media(left, renderer.reuse))
+        renderer.find_block = cache.find_block
     todo = [text for text in texts if text not in renderer.done]
     if todo:
-        renderer.fresh.update(render_in_parallel(card_set, todo, workers))
+        renderer.fresh.update(render_in_parallel(card_set, todo, workers, renderer.blocks))
         renderer.done.update(renderer.fresh)
     shared = _Shared()
     cards = tuple(render_card(renderer, card, shared) for card in card_set.cards)
@@ -86,7 +87,7 @@ def render_with_problems(
         renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     )
     if cache is not None:
-        cache.save(renderer.fresh, renderer.fresh_media)
+        cache.save(renderer.fresh, renderer.fresh_media, renderer.blocks, len(texts))
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
 
 

@@ -50,11 +50,15 @@ def highlight_code(code: str, lang: str) -> str:
 
 
 class FencedCode(Extension):
-    """Replaces ``fenced_code``. ``on_problem`` hears of fences it cannot honour."""
+    """Replaces ``fenced_code``. ``on_problem`` hears of fences it cannot honour;
+    ``highlight`` is ``highlight_code`` or gives what it would."""
 
-    def __init__(self, on_problem: Callable[[str], None]) -> None:
+    def __init__(
+        self, on_problem: Callable[[str], None], highlight: Callable[[str, str], str]
+    ) -> None:
         super().__init__()
         self.on_problem = on_problem
+        self.highlight = highlight  # highlight_code, or what knows its results already
         self.blocks: list[str] = []  # highlighted HTML, by token number
 
     def extendMarkdown(self, md: Markdown) -> None:
@@ -100,7 +104,7 @@ class _Fences(Preprocessor):
         return text.split("\n")
 
     def _store(self, code: str, lang: str | None) -> str:
-        self.extension.blocks.append(highlight_code(code, lang or ""))
+        self.extension.blocks.append(self.extension.highlight(code, lang or ""))
         return self.md.htmlStash.store(_TOKEN.format(len(self.extension.blocks) - 1))
 
     def _nested(self, m: re.Match[str]) -> str:

@@ -6,7 +6,7 @@ import pytest
 
 from ankigen.build import build
 from ankigen.render import cache as cache_module
-from ankigen.render import render_with_problems
+from ankigen.render import highlight, render_with_problems
 from ankigen.render.cache import RenderCache
 from ankigen.source.validate import load_card_set
 
@@ -55,6 +55,51 @@ def test_only_the_edited_text_is_rendered_again(write_cards, conversions) -> Non
     rendered, _ = render(root)
     assert len(conversions) == 1 and "return x > 1" in conversions[0]
     assert "&gt;" in rendered.cards[-1].fields[1]
+
+
+@pytest.fixture
+def highlighted(monkeypatch) -> list[str]:
+    """The code of every block Pygments highlights, in order."""
+    seen: list[str] = []
+    made = highlight.highlight_code
+
+    def spy(code: str, lang: str) -> str:
+        seen.append(code)
+        return made(code, lang)
+
+    monkeypatch.setattr(highlight, "highlight_code", spy)
+    return seen
+
+
+FENCE = "`" * 3 + "python"
+
+
+def test_a_text_edited_around_its_code_does_not_highlight_it_again(
+    write_cards, highlighted
+) -> None:
+    root = write_cards()
+    render(root)
+    assert highlighted == ["def f(x):\n    return x < 1\n"]
+    highlighted.clear()
+    write_cards(code=CODE.replace(FENCE, "Some code:\n\n      " + FENCE))
+    cached, problems = render(root)
+    assert highlighted == [] and problems == []
+    assert cached == render(root, use_cache=False)[0]
+    assert "<p>Some code:</p>" in cached.cards[-1].fields[1]
+
+
+def test_a_damaged_code_block_entry_is_highlighted_again(write_cards, highlighted) -> None:
+    root = write_cards()
+    render(root)
+    db = sqlite3.connect(RenderCache(root).path)
+    with db:
+        db.execute("UPDATE code SET html = '<pre>forged</pre>'")  # checksum no longer fits
+    db.close()
+    write_cards(code=CODE.replace(FENCE, "Some code:\n\n      " + FENCE))
+    highlighted.clear()
+    cached, _ = render(root)
+    assert highlighted == ["def f(x):\n    return x < 1\n"]
+    assert cached == render(root, use_cache=False)[0]
 
 
 def test_texts_with_images_are_rendered_again_when_a_picture_changes(
