@@ -117,8 +117,9 @@ class RenderCache:
         """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
         text), and drop entries no lookup used. A failure only costs speed: the next
         build renders those texts again. ``blocks``, the code blocks highlighted or found
-        in rendering, are stored as the newest: the oldest go once there are more than
-        twice the card set's ``texts`` (no build reads them all, to know which are stale)."""
+        in this process, are stored as the newest: the oldest go once there are more than
+        twice the card set's ``texts`` (no build reads them all, to know which are stale).
+        (Those of workers are not: at 50,000 cards, they would hold 50 MB more.)"""
         if blocks:
             entries = ((self._block_key(lang, code), html) for (lang, code), html in blocks.items())
             self._blocks.write(entries, keep=2 * texts + _BLOCKS_KEPT)

@@ -77,7 +77,7 @@ def render_with_problems(
         renderer.find_block = cache.find_block
     todo = [text for text in texts if text not in renderer.done]
     if todo:
-        renderer.fresh.update(render_in_parallel(card_set, todo, workers, renderer.blocks))
+        renderer.fresh.update(render_in_parallel(card_set, todo, workers))
         renderer.done.update(renderer.fresh)
     shared = _Shared()
     cards = tuple(render_card(renderer, card, shared) for card in card_set.cards)

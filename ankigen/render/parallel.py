@@ -37,13 +37,9 @@ def available_cores() -> int:
 
 
 def render_in_parallel(
-    card_set: CardSet,
-    texts: list[str],
-    workers: int | None = None,
-    blocks: dict[tuple[str, str], str] | None = None,
+    card_set: CardSet, texts: list[str], workers: int | None = None
 ) -> dict[str, str]:
-    """HTML by text for those ``texts`` that render cleanly; {} when not worth it. The
-    code blocks the workers highlighted go in ``blocks``."""
+    """HTML by text for those ``texts`` that render cleanly; {} when not worth it."""
     workers = min(workers or available_cores(), len(texts) // MIN_TEXTS_PER_WORKER)
     if workers < 2:
         return {}
@@ -68,12 +64,9 @@ def render_in_parallel(
                 raise
     except (BrokenProcessPool, OSError):
         return {}  # the main process renders everything itself
-    if blocks is not None:
-        for _, made in results:
-            blocks.update(made)
     return {
         text: html
-        for chunk, (result, _) in zip(chunks, results, strict=True)
+        for chunk, result in zip(chunks, results, strict=True)
         for text, html in zip(chunk, result, strict=True)
         if html is not None
     }
@@ -92,14 +85,11 @@ def _start(card_set: CardSet, chunks: list[list[str]]) -> None:
     _renderer, _chunks = Renderer(card_set), chunks
 
 
-def _render(chunk: int) -> tuple[list[str | None], dict[tuple[str, str], str]]:
-    """The HTML of each text of the chunk (None for one the main process renders again),
-    and the code blocks highlighted on the way."""
+def _render(chunk: int) -> list[str | None]:
     assert _renderer is not None
     out: list[str | None] = []
-    _renderer.blocks.clear()
     for text in _chunks[chunk]:
         _renderer.fresh.clear()
         html = _renderer.markdown(text, _renderer.card_set.root, None)
         out.append(html if text in _renderer.fresh else None)
-    return out, dict(_renderer.blocks)
+    return out

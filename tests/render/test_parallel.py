@@ -5,7 +5,6 @@ import pytest
 
 from ankigen.build import build
 from ankigen.render import parallel, render_with_problems
-from ankigen.render.highlight import highlight_code
 from ankigen.source.validate import load_card_set
 
 from ..conftest import DECK
@@ -39,19 +38,6 @@ def test_workers_render_what_one_process_renders(many_cards: Path, monkeypatch) 
     assert render_with_problems(card_set, workers=2) == serial
     assert [p.message for p in serial[1]] == ["event handler 'onclick=' is not allowed in a card"]
     assert [m.source.name for m in serial[0].media] == ["plot.svg"]
-
-
-def test_workers_send_back_the_code_blocks_they_highlight(many_cards: Path, monkeypatch) -> None:
-    monkeypatch.setattr(parallel, "MIN_TEXTS_PER_WORKER", 1)
-    card_set = load_card_set(many_cards)
-    texts = [f"{FENCE}\nx = {i}\n{FENCE[:3]}" for i in range(4)]
-    blocks: dict[tuple[str, str], str] = {}
-    assert len(parallel.render_in_parallel(card_set, texts, 2, blocks)) == 4
-    code = [f"x = {i}\n" for i in range(4)]  # as the fence holds it, with its line's end
-    assert blocks == {("python", c): highlight_code(c, "python") for c in code}
-
-
-FENCE = "`" * 3 + "python"
 
 
 def test_workers_send_back_only_texts_that_stand_alone(many_cards: Path, monkeypatch) -> None:
