@@ -85,10 +85,16 @@ class Renderer:
         return self._md
 
     def _highlight(self, code: str, lang: str) -> str:
-        """``highlight_code``, once per block: a text edited around a block that an earlier
-        build highlighted does not load the language's lexer (for Python, 20 to 30 ms)."""
+        """``highlight_code``, from what ``find_block`` finds where there is one: a text
+        edited around a block that an earlier build highlighted does not load the
+        language's lexer (for Python, 20 to 30 ms). Without ``find_block`` (a worker, or
+        no cache), nothing is kept."""
+        if self.find_block is None:
+            from .highlight import highlight_code
+
+            return highlight_code(code, lang)
         if (html_ := self.blocks.get((lang, code))) is None:
-            if self.find_block is None or (html_ := self.find_block(lang, code)) is None:
+            if (html_ := self.find_block(lang, code)) is None:
                 from .highlight import highlight_code
 
                 html_ = highlight_code(code, lang)
