@@ -89,17 +89,14 @@ class Renderer:
         edited around a block that an earlier build highlighted does not load the
         language's lexer (for Python, 20 to 30 ms). Without ``find_block`` (a worker, or
         no cache), nothing is kept."""
+        from .highlight import highlight_code
+
         if self.find_block is None:
-            from .highlight import highlight_code
-
             return highlight_code(code, lang)
-        if (html_ := self.blocks.get((lang, code))) is None:
-            if (html_ := self.find_block(lang, code)) is None:
-                from .highlight import highlight_code
-
-                html_ = highlight_code(code, lang)
-            self.blocks[lang, code] = html_
-        return html_
+        if (lang, code) not in self.blocks:
+            found = self.find_block(lang, code)
+            self.blocks[lang, code] = highlight_code(code, lang) if found is None else found
+        return self.blocks[lang, code]
 
     def markdown(self, text: str, path: Path, line: int | None) -> str:
         if not text or text.isspace():  # as strip() would find, without copying the text
@@ -227,22 +224,18 @@ def lone_delimiters(text: str) -> list[str]:
     problems = []
     for match in _DELIMITER.finditer(text):
         written = match[1]
-        if written in ("\\(", "\\["):
-            end = "\\)" if written == "\\(" else "\\]"
-            problems.append(
-                f"'{written}' opens a formula that is never closed with '{end}': "
-                f"Markdown shows it as '{written[1]}'"
-            )
-        else:
-            start = "\\(" if written == "\\)" else "\\["
-            problems.append(
-                f"'{written}' closes a formula never opened with '{start}': "
-                f"Markdown shows it as '{written[1]}'"
-            )
+        other = _PAIRED[written]
+        what = (
+            f"opens a formula that is never closed with '{other}'"
+            if written[1] in "(["
+            else f"closes a formula never opened with '{other}'"
+        )
+        problems.append(f"'{written}' {what}: Markdown shows it as '{written[1]}'")
     return problems
 
 
 _DELIMITER = re.compile(r"(?<!\\)(?:\\\\)*(\\[()[\]])")
+_PAIRED = {"\\(": "\\)", "\\[": "\\]", "\\)": "\\(", "\\]": "\\["}
 
 
 _ITEM = re.compile(r"^( *)([-*+]|\d+[.)])[ \t]+\S", re.MULTILINE)

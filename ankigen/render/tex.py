@@ -102,12 +102,16 @@ def tex_problem(math: str) -> str:
     r"""Why a formula, delimiters included (``\(…\)`` or ``\[…\]``), does not parse, or ""."""
     tex = math[2:-2]
     nodes = _walked(tex)
-    if not _balanced(tex) or type(nodes) is str:
-        why = "does not parse: check its braces and arguments"
-        return f"the TeX in '{math}' {_UNREAD.get(nodes, why) if _balanced(tex) else why}"
-    if why := _misplaced(nodes):
-        return f"the TeX in '{math}' {why}"
-    return ""
+    if not _balanced(tex):
+        why = _UNPARSED
+    elif type(nodes) is str:
+        why = _UNREAD.get(nodes, _UNPARSED)
+    else:
+        why = _misplaced(nodes)
+    return f"the TeX in '{math}' {why}" if why else ""
+
+
+_UNPARSED = "does not parse: check its braces and arguments"
 
 
 def _balanced(tex: str) -> bool:
@@ -148,19 +152,17 @@ def _misplaced(nodes: tuple[Any, ...]) -> str:
             return f"is missing an argument of '{commands.OPERATORNAME}'"
         before = None  # the node before this one in its group
         for node in group:
-            token = node.token
-            if children := node.children:
+            token, children = node.token, node.children
+            if token in two and len(children or ()) < 2:
+                return f"is missing an argument of '{token}'"
+            if children:
                 font = token.startswith(commands.MATH) and token not in non_fonts
                 arguments = {child.token for child in children}
-                if (
-                    commands.CLOSING_BRACE in arguments  # a group's end, taken as an argument
-                    or ((token in takes or font) and not arguments.isdisjoint(not_arguments))
-                    or (token in two and len(children) < 2)
+                if commands.CLOSING_BRACE in arguments or (  # a group's end, as an argument
+                    (token in takes or font) and not arguments.isdisjoint(not_arguments)
                 ):
                     return f"is missing an argument of '{token}'"
                 groups.append((commands.BRACES if font else token, children))
-            elif token in two:
-                return f"is missing an argument of '{token}'"
             elif token in ("&", commands.HLINE):
                 if parent in outside:
                     return f"has '{token}' outside an environment (such as \\begin{{aligned}})"
