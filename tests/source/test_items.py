@@ -55,6 +55,12 @@ def test_cards_at_the_margin_and_a_last_line_without_a_break() -> None:
         "cards:\n",
         "%YAML 1.1\n---\ncards:\n  - id: a\n",  # a directive holds for every card
         "cards:\n  - id: a\n    q: &x q\n",  # an anchor's name must be unique in the file
+        "cards:\n  - id: a\n    q: [&x q]\n",  # an anchor after each flow indicator
+        "cards:\n  - id: a\n    q: {k: v,&x q}\n",
+        "cards:\n  - id: a\n    q: {&x q: v}\n",
+        "cards:\n  - id: a\n    q:\t&x q\n",
+        "cards:\n  - id: a\n    q:\n&x q\n",
+        "cards:\n  - id: a\n...\n",  # a document's end
         "cards:\n  - id: a\n ~\n",  # a line after the cards, not at the margin
     ],
 )
