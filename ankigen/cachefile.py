@@ -17,7 +17,7 @@ import re
 import sqlite3
 import sys
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 Value = str | bytes
@@ -122,10 +122,15 @@ class CacheFile:
     def lookup(self, keys: list[str]) -> dict[str, Value]:
         """The sound entries of ``keys``, read from the file without the others (none when
         it or the table cannot be read)."""
+        return dict(self.each(keys))
+
+    def each(self, keys: list[str]) -> Iterator[tuple[str, Value]]:
+        """``lookup``, one entry at a time, so that large entries need not all be held at
+        once. Damaged entries go to ``unsound``, and a damaged file marks it ``unreadable``
+        (a table not made yet, or a file another process has locked, is neither)."""
         if not keys or not self.path.is_file():
-            return {}
+            return
         kind = bytes if self.kind == "BLOB" else str
-        found: dict[str, Value] = {}
         try:
             db = sqlite3.connect(self.path)
             try:
@@ -137,12 +142,15 @@ class CacheFile:
                     )
                     for key, value, check in db.execute(query, batch):
                         if isinstance(value, kind) and check == checksum(key, value):
-                            found[key] = value
+                            yield key, value
+                        else:
+                            self.unsound.append(key)
             finally:
                 db.close()
-        except (sqlite3.Error, OSError, ValueError):
-            return {}
-        return found
+        except (sqlite3.OperationalError, OSError):  # no such table yet, locked: no use now
+            pass
+        except (sqlite3.Error, ValueError):  # not a database, or a damaged one
+            self.unreadable = True
 
     def keys(self) -> list[object] | None:
         """Every key of the table; None when it cannot be read."""
@@ -170,6 +178,9 @@ class CacheFile:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             db = sqlite3.connect(self.path)
             try:
+                # Not flushed to the disk at commit: a cache that a crash leaves damaged is
+                # read as damaged (each entry has its checksum) and started over.
+                db.execute("PRAGMA synchronous = OFF")
                 with db:
                     db.execute(
                         f"CREATE TABLE IF NOT EXISTS {self.name} (key TEXT PRIMARY KEY, "

@@ -13,19 +13,21 @@ makes. Deleting it is always safe.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import itertools
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from ..cachefile import CacheFile, cache_path, installed_version
 from .markdown import MediaRef
 
 CACHE_VERSION = "3"
-_BLOCKS_KEPT = 1000  # code blocks kept beyond twice a card set's texts
+_KEPT = 1000  # texts and code blocks kept beyond four for each card of a card set
 # What shapes the HTML, or decides which texts have problems (those are never cached).
 _SOURCES = ("markdown.py", "media.py", "highlight.py", "sanitize.py", "filetypes.py", "tex.py")
+_NOTE_SOURCES = ("cards.py", "cloze.py", "notes.py")  # what makes a note of its texts' HTML
 # Distributions, with the module each installs.
 _PACKAGES = {
     "Markdown": "markdown",
@@ -34,6 +36,17 @@ _PACKAGES = {
     "justhtml": "justhtml",
     "latex2mathml": "latex2mathml",
 }
+
+
+@functools.cache
+def notes_fingerprint(salt: bytes) -> bytes:
+    """What, besides the HTML of its texts, decides a card's note: with ``salt``, the
+    fingerprint of that HTML."""
+    here = Path(__file__).parent
+    digest = hashlib.sha256(b"notes\x1f" + salt)
+    for name in _NOTE_SOURCES:
+        digest.update((here / name).read_bytes())
+    return digest.digest()
 
 
 def _fingerprint() -> bytes:
@@ -48,28 +61,34 @@ def _fingerprint() -> bytes:
 
 
 class RenderCache:
-    """Rendered HTML by Markdown text; ``save`` keeps exactly what this build used. Each
-    text is looked up once.
+    """Rendered HTML by Markdown text, highlighted code blocks, and the notes of each card
+    file (notes.py). Entries are read only as a build needs them; ``save`` stores what it
+    made afresh, drops the notes of files no longer in the set, and keeps the texts and
+    code blocks stored last, up to four for each card of the set.
 
     A text that names media files is stored with them (their packaged names), and used
     only while they are the same files (``Renderer.reuse``)."""
 
     def __init__(self, root: Path, directory: Path | None = None) -> None:
-        self._file = CacheFile(cache_path(root, directory=directory), "html", "TEXT")
-        self.path = self._file.path
-        self._salt = _fingerprint()
-        # key -> html (or, for a text with media, JSON); a lookup takes its entry out, so
-        # that what is left at the end is what this build did not use.
-        self._stored = self._file.read()
-        self._unused: list[str] = []  # entries taken out, but of no use (their media changed)
+        self.path = cache_path(root, directory=directory)
+        self._texts = CacheFile(self.path, "html", "TEXT")
+        self._notes = CacheFile(self.path, "notes", "BLOB", table="notes")
         # Highlighted code blocks, read one at a time as a text is rendered (few are).
         self._blocks = CacheFile(self.path, "html", "TEXT", table="code")
+        self.salt = _fingerprint()
+        self._unused: list[str] = []  # entries found, but of no use (their media changed)
+        self.refs: dict[str, list[MediaRef]] = {}  # the media files of each text found
 
     def _key(self, text: str, media: bool = False) -> str:
-        return hashlib.sha256(self._salt + b"media\x1f" * media + text.encode()).hexdigest()
+        return hashlib.sha256(self.salt + b"media\x1f" * media + text.encode()).hexdigest()
 
     def _block_key(self, lang: str, code: str) -> str:
-        return hashlib.sha256(self._salt + f"code\x1f{lang}\x1f{code}".encode()).hexdigest()
+        return hashlib.sha256(self.salt + f"code\x1f{lang}\x1f{code}".encode()).hexdigest()
+
+    def notes(self, keys: list[str]) -> Iterator[tuple[str, bytes]]:
+        """The stored notes of card files, by the keys of notes.py, one file at a time."""
+        for key, blob in self._notes.each(keys):
+            yield key, bytes(blob)
 
     def find_block(self, lang: str, code: str) -> str | None:
         """The HTML ``highlight_code(code, lang)`` gave an earlier build, if stored."""
@@ -78,23 +97,20 @@ class RenderCache:
 
     def lookup(self, texts: Iterable[str]) -> dict[str, str]:
         """The stored HTML of those ``texts`` that have a sound entry."""
-        found = {}
-        for text in texts:
-            key = self._key(text)
-            html = self._stored.pop(key, None)
-            if html is not None:
-                found[text] = html
-        return found
+        keys = {text: self._key(text) for text in texts}
+        stored = self._texts.lookup(list(keys.values()))
+        return {text: html for text, key in keys.items() if (html := stored.get(key)) is not None}
 
     def lookup_media(
         self, texts: Iterable[str], reuse: Callable[[list[MediaRef]], bool]
     ) -> dict[str, str]:
         """The stored HTML of those ``texts`` that name media files, for which ``reuse``
         of those files says yes."""
+        keys = {text: self._key(text, media=True) for text in texts}
+        stored = self._texts.lookup(list(keys.values()))
         found = {}
-        for text in texts:
-            key = self._key(text, media=True)
-            if (entry := self._stored.pop(key, None)) is None:
+        for text, key in keys.items():
+            if (entry := stored.get(key)) is None:
                 continue
             try:
                 html, refs = json.loads(entry)
@@ -103,6 +119,7 @@ class RenderCache:
                 html, refs = None, []
             if isinstance(html, str) and reuse(refs):
                 found[text] = html
+                self.refs[text] = refs
             else:
                 self._unused.append(key)
         return found
@@ -112,24 +129,38 @@ class RenderCache:
         fresh: dict[str, str],
         fresh_media: dict[str, tuple[str, list[MediaRef]]],
         blocks: dict[tuple[str, str], str] | None = None,
-        texts: int = 0,
+        cards: int = 0,
+        notes: Iterable[tuple[str, bytes]] = (),
+        files: set[str] | None = None,
     ) -> None:
-        """Store ``fresh`` (HTML by text) and ``fresh_media`` (HTML and media files by
-        text), and drop entries no lookup used. A failure only costs speed: the next
-        build renders those texts again. ``blocks``, the code blocks highlighted or found
-        in this process, are stored as the newest: the oldest go once there are more than
-        twice the card set's ``texts`` (no build reads them all, to know which are stale).
-        (Those of workers are not: at 50,000 cards, they would hold 50 MB more.)"""
+        """Store ``fresh`` (HTML by text), ``fresh_media`` (HTML and media files by text),
+        ``blocks`` (the code blocks highlighted or found in this process: those of
+        workers are not, which at 50,000 cards would hold 50 MB more) and ``notes`` (by
+        card file), and drop the notes of card files other than ``files``, and all but
+        the texts and blocks stored last, four for each of the set's ``cards`` (no build
+        reads them all, to know which are stale). A failure only costs speed."""
+        tables = (self._texts, self._notes, self._blocks)
+        if any(t.unreadable for t in tables):  # a damaged file is started over
+            self.path.unlink(missing_ok=True)
+            for t in tables:
+                t.unreadable = False
+        keep = 4 * cards + _KEPT
         if blocks:
             entries = ((self._block_key(lang, code), html) for (lang, code), html in blocks.items())
-            self._blocks.write(entries, keep=2 * texts + _BLOCKS_KEPT)
-        stale = [*self._stored, *self._unused, *self._file.unsound]
-        if not (fresh or fresh_media or stale or self._file.unreadable):
-            return
-        # Made one by one as they are stored (deleting first lets a damaged entry be
-        # replaced): at 50,000 cards, keys and entries at once take tens of megabytes.
-        new = ((self._key(text), html) for text, html in fresh.items())
-        with_media = (
-            (self._key(text, media=True), json.dumps(entry)) for text, entry in fresh_media.items()
-        )
-        self._file.write(itertools.chain(new, with_media), stale)
+            self._blocks.write(entries, keep=keep)
+        stale = [*self._unused, *self._texts.unsound]
+        if fresh or fresh_media or stale:
+            # Made one by one as they are stored (deleting first lets a damaged entry be
+            # replaced): at 50,000 cards, keys and entries at once take tens of megabytes.
+            new = ((self._key(text), html) for text, html in fresh.items())
+            with_media = (
+                (self._key(text, media=True), json.dumps(entry))
+                for text, entry in fresh_media.items()
+            )
+            self._texts.write(itertools.chain(new, with_media), stale, keep=keep)
+        gone = self._notes.unsound
+        if files is not None:
+            gone = [*gone, *(k for k in self._notes.keys() or () if k not in files)]
+        notes = iter(notes)
+        if (first := next(notes, None)) is not None or gone:
+            self._notes.write(itertools.chain([first] if first else [], notes), gone)

@@ -8,7 +8,6 @@ import functools
 import hashlib
 import html
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..errors import CardSetError, Problem, warning
@@ -16,8 +15,9 @@ from ..source.model import Card, CardSet
 from .cache import RenderCache
 from .cloze import cloze_numbers, prepare
 from .description import without_newlines
-from .markdown import Renderer
+from .markdown import MediaRef, Renderer
 from .media import Media
+from .notes import StoredNotes, texts_of
 from .parallel import render_in_parallel
 
 FIELDS = ("Question", "Answer", "Correction", "Sources", "Reading", "ID")  # of a basic note
@@ -66,43 +66,57 @@ def render_card_set(card_set: CardSet, cache: RenderCache | None = None) -> Rend
 def render_with_problems(
     card_set: CardSet, cache: RenderCache | None = None, workers: int | None = None
 ) -> tuple[RenderedSet, list[Problem]]:
-    """Render every card. Markdown found in ``cache`` is not rendered again; what is
-    left is spread over ``workers`` processes (default: every core) when that pays."""
+    """Render every card. A note made by an earlier build of the same card is taken from
+    ``cache`` (notes.py), and so is Markdown rendered before; what is left is spread over
+    ``workers`` processes (default: every core) when that pays."""
     renderer = Renderer(card_set)
-    texts = list(dict.fromkeys(markdown_texts(card_set)))
+    stored = StoredNotes(cache, card_set) if cache is not None else None
+    found = stored.find(renderer.reuse) if stored else [None] * len(card_set.cards)
+    left = [card for card, note in zip(card_set.cards, found, strict=True) if note is None]
+    texts = list(dict.fromkeys(texts_of(left)))
+    if card_set.deck.description.strip():
+        texts.append(card_set.deck.description)
     if cache is not None:
         renderer.done.update(cache.lookup(texts))
-        left = [text for text in texts if text not in renderer.done]
-        renderer.done.update(cache.lookup_media(left, renderer.reuse))
+        todo = [text for text in texts if text not in renderer.done]
+        renderer.done.update(cache.lookup_media(todo, renderer.reuse))
         renderer.find_block = cache.find_block
     todo = [text for text in texts if text not in renderer.done]
     if todo:
         renderer.fresh.update(render_in_parallel(card_set, todo, workers))
         renderer.done.update(renderer.fresh)
     shared = _Shared()
-    cards = tuple(render_card(renderer, card, shared) for card in card_set.cards)
-    for card in cards:
-        renderer.problems += card_problems(card)
+    cards = tuple(
+        render_card(renderer, card, shared) if note is None else RenderedCard(card, *note)
+        for card, note in zip(card_set.cards, found, strict=True)
+    )
+    for card, note in zip(cards, found, strict=True):
+        if note is None:
+            renderer.problems += card_problems(card)
     description = without_newlines(
         renderer.markdown(card_set.deck.description, card_set.deck.path, None)
     )
-    if cache is not None:
-        cache.save(renderer.fresh, renderer.fresh_media, renderer.blocks, len(texts))
+    if cache is not None and stored is not None:
+        troubled = {p.path for p in renderer.problems}
+        notes = stored.entries(cards, lambda card: _media(renderer, cache, card), troubled)
+        blocks = renderer.blocks
+        cache.save(renderer.fresh, renderer.fresh_media, blocks, len(cards), notes, stored.rows())
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
 
 
-def markdown_texts(card_set: CardSet) -> Iterator[str]:
-    """Every Markdown text of the set that is not blank."""
-    for text in (
-        card_set.deck.description,
-        *(
-            t
-            for card in card_set.cards
-            for t in (card.question, card.answer, card.text, card.extra, card.correction)
-        ),
-    ):
-        if text and not text.isspace():
-            yield text
+def _media(renderer: Renderer, cache: RenderCache, card: Card) -> list[MediaRef] | None:
+    """The media files of ``card``'s texts, all of them stored in ``cache`` (which the
+    renderer's record of what it made afresh and what it found tells); None if some
+    text is not (it had a problem, or depends on other texts)."""
+    refs: list[MediaRef] = []
+    for text in texts_of([card]):
+        if text in renderer.fresh_media:
+            refs += renderer.fresh_media[text][1]
+        elif text in cache.refs:
+            refs += cache.refs[text]
+        elif text not in renderer.done and text not in renderer.fresh:
+            return None
+    return refs
 
 
 @dataclass

@@ -5,6 +5,7 @@ import markdown
 import pytest
 
 from ankigen.build import build
+from ankigen.cachefile import checksum
 from ankigen.render import cache as cache_module
 from ankigen.render import highlight, render_with_problems
 from ankigen.render.cache import RenderCache
@@ -174,13 +175,15 @@ def test_texts_with_problems_are_reported_every_time(write_cards) -> None:
     [
         lambda path: path.write_bytes(b"not a database at all" * 100),
         lambda path: path.write_bytes(path.read_bytes()[:4096]),  # truncated
-        lambda path: _execute(path, "UPDATE entries SET html = '<p>wrong</p>'"),
-        lambda path: _execute(path, "DROP TABLE entries"),
+        lambda path: _execute(
+            path, "UPDATE entries SET html = '<p>wrong</p>'; UPDATE notes SET notes = x'00'"
+        ),
+        lambda path: _execute(path, "DROP TABLE entries; DROP TABLE notes"),
         lambda path: _execute(
             path,
             "CREATE TABLE t AS SELECT * FROM entries; DROP TABLE entries;"
             "CREATE TABLE entries (key TEXT, html INTEGER, checksum TEXT);"
-            "INSERT INTO entries SELECT key, 42, checksum FROM t",
+            "INSERT INTO entries SELECT key, 42, checksum FROM t; DELETE FROM notes",
         ),
     ],
     ids=["garbage", "truncated", "tampered", "no-table", "wrong-types"],
@@ -199,6 +202,39 @@ def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path: Path, 
     assert len(RenderCache(root).lookup([load_card_set(root).cards[0].answer])) == 1
 
 
+def _unreadable_notes(path: Path) -> None:
+    """Notes whose checksum fits, but which marshal cannot read."""
+    db = sqlite3.connect(path)
+    with db:
+        for (key,) in db.execute("SELECT key FROM notes").fetchall():
+            value = b"\xe9garbage"
+            db.execute(
+                "UPDATE notes SET notes = ?, checksum = ? WHERE key = ?",
+                (value, checksum(key, value), key),
+            )
+    db.close()
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [lambda path: _execute(path, "UPDATE notes SET notes = x'00'"), _unreadable_notes],
+    ids=["checksum", "not-marshal"],
+)
+def test_a_damaged_file_of_notes_is_made_again_of_its_texts(
+    write_cards, tmp_path: Path, conversions, damage
+) -> None:
+    root = write_cards()
+    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
+    (root / "ankigen.lock").unlink()
+    build(root, tmp_path / "fill.apkg", now=T0)
+    damage(RenderCache(root).path)
+    (root / "ankigen.lock").unlink()
+    conversions.clear()
+    build(root, tmp_path / "damaged.apkg", now=T0)
+    assert conversions == []  # every text's entry is sound
+    assert (tmp_path / "damaged.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+
+
 def _execute(path: Path, sql: str) -> None:
     db = sqlite3.connect(path)
     db.executescript(sql)
@@ -215,31 +251,41 @@ def test_entries_of_other_rendering_code_are_never_used(write_cards, monkeypatch
     assert RenderCache(root).lookup(texts) == {}
 
 
-def test_the_cache_keeps_only_what_the_last_build_used(write_cards) -> None:
+def test_the_notes_of_a_card_file_no_longer_in_the_set_are_dropped(write_cards) -> None:
     root = write_cards()
     render(root)
-    before = _count(root)
+    before = _count(root, "notes")
     write_cards(code=None)
     render(root)
-    assert 0 < _count(root) < before
+    assert 0 < _count(root, "notes") == before - 1
 
 
-def test_damaged_entries_no_build_uses_are_dropped(write_cards) -> None:
+def test_the_texts_stored_last_are_kept(write_cards, monkeypatch) -> None:
+    """Up to four for each card: no build reads them all, to know which are stale."""
+    monkeypatch.setattr(cache_module, "_KEPT", 0)
+    root = write_cards()
+    cards = len(load_card_set(root).cards)
+    for n in range(4 * cards + 3):
+        write_cards(code=CODE.replace("return x < 1", f"return x < {n}"))
+        render(root)
+    assert _count(root) == 4 * cards
+    (last,) = [c.answer for c in load_card_set(root).cards if "return x <" in c.answer]
+    assert RenderCache(root).lookup([last])
+
+
+def test_damaged_entries_a_build_looks_up_are_stored_again(write_cards) -> None:
     root = write_cards()
     render(root)
-    _execute(RenderCache(root).path, "UPDATE entries SET checksum = 'damaged'")
-    write_cards(code=None)
+    _execute(RenderCache(root).path, "UPDATE entries SET checksum = 'damaged'; DELETE FROM notes")
     render(root)
-    left = _count(root)
-    RenderCache(root).path.unlink()
-    render(root)
-    assert left == _count(root)
+    texts = [t for c in load_card_set(root).cards for t in (c.question, c.answer) if t.strip()]
+    assert len(RenderCache(root).lookup(texts)) == len(set(texts))
 
 
-def _count(root: Path) -> int:
+def _count(root: Path, table: str = "entries") -> int:
     db = sqlite3.connect(RenderCache(root).path)
     try:
-        return db.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
+        return db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
     finally:
         db.close()
 
