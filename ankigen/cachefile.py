@@ -95,29 +95,12 @@ class CacheFile:
 
     def read(self) -> dict[str, Value]:
         """Every sound entry."""
-        if not self.path.is_file():
-            return {}
-        query = f"SELECT key, {self.column}, checksum FROM {self.name}"
-        kind = bytes if self.kind == "BLOB" else str
-        found: dict[str, Value] = {}
-        try:
-            db = sqlite3.connect(self.path)
-            try:  # row by row: every row at once would hold the file's content twice
-                for key, value, check in db.execute(query):
-                    if (
-                        isinstance(key, str)
-                        and isinstance(value, kind)
-                        and check == checksum(key, value)
-                    ):
-                        found[key] = value
-                    else:
-                        self.unsound.append(key)
-                return found
-            finally:
-                db.close()
-        except (sqlite3.Error, OSError, ValueError):
-            self.unreadable = True
-            return {}
+        return dict(self.every())
+
+    def every(self) -> Iterator[tuple[str, Value]]:
+        """Every sound entry, one at a time (every row at once would hold the file's
+        content twice)."""
+        return self._select([[]])
 
     def lookup(self, keys: list[str]) -> dict[str, Value]:
         """The sound entries of ``keys``, read from the file without the others (none when
@@ -126,22 +109,31 @@ class CacheFile:
 
     def each(self, keys: list[str]) -> Iterator[tuple[str, Value]]:
         """``lookup``, one entry at a time, so that large entries need not all be held at
-        once. Damaged entries go to ``unsound``, and a damaged file marks it ``unreadable``
-        (a table not made yet, or a file another process has locked, is neither)."""
-        if not keys or not self.path.is_file():
+        once."""
+        if not keys:
+            return iter(())
+        return self._select([keys[i : i + _BATCH] for i in range(0, len(keys), _BATCH)])
+
+    def _select(self, batches: list[list[str]]) -> Iterator[tuple[str, Value]]:
+        """The sound entries of each batch of keys ([]: every entry). Damaged entries go to
+        ``unsound``, and a damaged file marks it ``unreadable`` (a table not made yet, or a
+        file another process has locked, is neither)."""
+        if not self.path.is_file():
             return
         kind = bytes if self.kind == "BLOB" else str
         try:
             db = sqlite3.connect(self.path)
             try:
-                for i in range(0, len(keys), _BATCH):
-                    batch = keys[i : i + _BATCH]
-                    query = (
-                        f"SELECT key, {self.column}, checksum FROM {self.name} "
-                        f"WHERE key IN ({', '.join('?' * len(batch))})"
-                    )
+                for batch in batches:
+                    query = f"SELECT key, {self.column}, checksum FROM {self.name}"
+                    if batch:
+                        query += f" WHERE key IN ({', '.join('?' * len(batch))})"
                     for key, value, check in db.execute(query, batch):
-                        if isinstance(value, kind) and check == checksum(key, value):
+                        if (
+                            isinstance(key, str)
+                            and isinstance(value, kind)
+                            and check == checksum(key, value)
+                        ):
                             yield key, value
                         else:
                             self.unsound.append(key)

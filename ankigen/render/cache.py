@@ -85,9 +85,9 @@ class RenderCache:
     def _block_key(self, lang: str, code: str) -> str:
         return hashlib.sha256(self.salt + f"code\x1f{lang}\x1f{code}".encode()).hexdigest()
 
-    def notes(self, keys: list[str]) -> Iterator[tuple[str, bytes]]:
-        """The stored notes of card files, by the keys of notes.py, one file at a time."""
-        for key, blob in self._notes.each(keys):
+    def notes(self) -> Iterator[tuple[str, bytes]]:
+        """The stored pieces of notes (notes.py), one at a time."""
+        for key, blob in self._notes.every():
             yield key, bytes(blob)
 
     def find_block(self, lang: str, code: str) -> str | None:
@@ -131,14 +131,14 @@ class RenderCache:
         blocks: dict[tuple[str, str], str] | None = None,
         cards: int = 0,
         notes: Iterable[tuple[str, bytes]] = (),
-        files: set[str] | None = None,
+        kept: set[str] | None = None,
     ) -> None:
         """Store ``fresh`` (HTML by text), ``fresh_media`` (HTML and media files by text),
         ``blocks`` (the code blocks highlighted or found in this process: those of
-        workers are not, which at 50,000 cards would hold 50 MB more) and ``notes`` (by
-        card file), and drop the notes of card files other than ``files``, and all but
-        the texts and blocks stored last, four for each of the set's ``cards`` (no build
-        reads them all, to know which are stale). A failure only costs speed."""
+        workers are not, which at 50,000 cards would hold 50 MB more) and ``notes`` (pieces,
+        by row), drop every other piece but those ``kept``, and all but the texts and
+        blocks stored last, four for each of the set's ``cards`` (no build reads them
+        all, to know which are stale). A failure only costs speed."""
         tables = (self._texts, self._notes, self._blocks)
         if any(t.unreadable for t in tables):  # a damaged file is started over
             self.path.unlink(missing_ok=True)
@@ -159,8 +159,8 @@ class RenderCache:
             )
             self._texts.write(itertools.chain(new, with_media), stale, keep=keep)
         gone = self._notes.unsound
-        if files is not None:
-            gone = [*gone, *(k for k in self._notes.keys() or () if k not in files)]
+        if kept is not None:
+            gone = [*gone, *(k for k in self._notes.keys() or () if k not in kept)]
         notes = iter(notes)
         if (first := next(notes, None)) is not None or gone:
             self._notes.write(itertools.chain([first] if first else [], notes), gone)

@@ -98,9 +98,9 @@ def render_with_problems(
     )
     if cache is not None and stored is not None:
         troubled = {p.path for p in renderer.problems}
-        notes = stored.entries(cards, lambda card: _media(renderer, cache, card), troubled)
+        notes = stored.pieces(cards, lambda card: _media(renderer, cache, card), troubled)
         blocks = renderer.blocks
-        cache.save(renderer.fresh, renderer.fresh_media, blocks, len(cards), notes, stored.rows())
+        cache.save(renderer.fresh, renderer.fresh_media, blocks, len(cards), notes, stored.whole)
     return RenderedSet(cards, description, renderer.media.sorted()), renderer.problems
 
 

@@ -1,15 +1,17 @@
-"""The notes of each card file as an earlier build made them, so that a rebuild makes
-only the notes of the cards that changed.
+"""The notes of each card as an earlier build made them, so that a rebuild makes only
+the notes of the cards that changed.
 
-A card file's entry in the render cache (cache.py) holds each of its cards' fields,
-tags, content hash and Anki cards, the media files its texts name, and its key: a hash
-of all of the card that rendering reads, of all of the card set its note is made with
-(the deck's id, root tag and categories, the known sources) and of the code that makes
-it (markdown.py and the rest, cards.py, cloze.py). A file whose cards are all as stored
-is taken whole without a key per card; in an edited file, each card whose key is stored
-is taken as it was. A note is taken only while the media files of its texts are the
-same; a file in which rendering found a problem (a warning included) is not stored, so
-its cards are rendered, and their problems found, every time.
+The render cache (cache.py) keeps each card file's notes in pieces of up to ``PIECE``
+cards, in the file's order: each card's fields, tags, content hash and Anki cards, the
+media files its texts name, and its key (a hash of all of the card that rendering
+reads, of all of the card set its note is made with: the deck's id, root tag and
+categories, the known sources; and of the code that makes it: markdown.py and the
+rest, cards.py, cloze.py). A piece whose cards are as stored is taken whole, without a
+key per card; in a piece that changed, each card whose key is stored in a piece of its
+file is taken as it was. A note is taken only while the media files of its texts are
+the same. A file in which rendering found a problem (a warning included) is not stored,
+so its cards are rendered, and their problems found, every time. Pieces keep what an
+edit stores again small: at 50,000 cards, a file's notes would be 20 MB.
 """
 
 from __future__ import annotations
@@ -24,74 +26,94 @@ from ..source.model import Card, CardSet
 from .cache import RenderCache, notes_fingerprint
 from .markdown import MediaRef
 
+PIECE = 500  # cards
 # A card's note as stored: its fields, tags, content hash and ords (RenderedCard's).
 Note = tuple[tuple[str, ...], tuple[str, ...], str, tuple[int, ...]]
 
 
 class StoredNotes:
-    """The notes of ``card_set``'s cards found in ``cache`` (``find``), and the entries of
-    its card files made afresh (``entries``)."""
+    """The notes of ``card_set``'s cards found in ``cache`` (``find``), and the pieces
+    to store afresh (``pieces``)."""
 
     def __init__(self, cache: RenderCache, card_set: CardSet) -> None:
         self._cache = cache
         self._salt = notes_fingerprint(cache.salt) + _context(card_set)
-        # The positions in the card set of each file's cards.
-        self.files: dict[Path, list[int]] = {}
-        for i, card in enumerate(card_set.cards):
-            self.files.setdefault(card.path, []).append(i)
         self._cards = card_set.cards
-        self._whole: set[Path] = set()  # files found whole: not stored again
-        self._file_keys: dict[Path, str] = {}
-        self._keys: dict[Path, list[str]] = {}  # the key of each card, where made
+        # The positions in the card set of the cards of each piece, by its row's key.
+        self.rows: dict[str, list[int]] = {}
+        files: dict[Path, list[int]] = {}
+        for i, card in enumerate(card_set.cards):
+            files.setdefault(card.path, []).append(i)
+        for path, positions in files.items():
+            name = hashlib.sha256(str(path).encode()).hexdigest()[:32]
+            for n, start in enumerate(range(0, len(positions), PIECE)):
+                self.rows[f"{name}:{n}"] = positions[start : start + PIECE]
+        self._files = {row.partition(":")[0] for row in self.rows}
+        self.whole: set[str] = set()  # the rows of the pieces found as stored
         self._refs: dict[int, list[MediaRef]] = {}  # the media of each note found
-
-    def row(self, path: Path) -> str:
-        return hashlib.sha256(b"file\x1f" + str(path).encode()).hexdigest()
+        self._pieces: dict[str, str] = {}  # the key of each piece, by row, where made
+        self._card: dict[str, list[str]] = {}  # the key of each card of a piece, where made
 
     def find(self, reuse: Callable[[list[MediaRef]], bool]) -> list[Note | None]:
         """The stored note of each card of the set (None: not found), in its order; a note
         is taken only where ``reuse`` of its media files says yes."""
         found: list[Note | None] = [None] * len(self._cards)
-        rows = {self.row(path): path for path in self.files}
-        for key, blob in self._cache.notes(list(rows)):
-            path = rows[key]
-            positions = self.files[path]
+        # The notes of the pieces that changed, by card key, for each file.
+        pool: dict[str, dict[str, tuple[Note, list[MediaRef]]]] = {}
+        for row, blob in self._cache.notes():
             try:
-                file_key, keys, notes, refs = marshal.loads(blob)
-                if not len(keys) == len(notes) == len(refs):
-                    continue
+                piece_key, keys, notes, refs = marshal.loads(blob)
+                taken = list(zip(keys, notes, refs, strict=True))
             except Exception:  # damaged in a way the checksum missed: rendered instead
                 continue
-            if file_key == self._file_key(path) and len(notes) == len(positions):
-                taken = zip(positions, notes, refs, strict=True)
-                self._whole.add(path)
-            else:
-                index = {k: i for i, k in enumerate(keys)}
-                mine = self._card_keys(path)
-                taken = (
-                    (p, notes[index[k]], refs[index[k]])
-                    for p, k in zip(positions, mine, strict=True)
-                    if k in index
-                )
-            for position, note, media in taken:
-                if not media or reuse(media):
-                    found[position], self._refs[position] = note, media
-                else:
-                    self._whole.discard(path)
+            positions = self.rows.get(row)
+            if (
+                positions is not None
+                and piece_key == self._piece_key(row)
+                and len(taken) == len(positions)
+                and self._take(found, positions, taken, reuse)
+            ):
+                self.whole.add(row)
+                continue
+            if (file := row.partition(":")[0]) in self._files:
+                pool.setdefault(file, {}).update((k, (note, media)) for k, note, media in taken)
+        for row, positions in self.rows.items():
+            stored = pool.get(row.partition(":")[0])
+            if row in self.whole or not stored:
+                continue
+            for position, key in zip(positions, self._card_keys(row), strict=True):
+                if (entry := stored.get(key)) is not None:
+                    self._take(found, [position], [(key, *entry)], reuse)
         return found
 
-    def entries(
+    def _take(
+        self,
+        found: list[Note | None],
+        positions: list[int],
+        taken: list[tuple[str, Note, list[MediaRef]]],
+        reuse: Callable[[list[MediaRef]], bool],
+    ) -> bool:
+        """Take each note whose media files ``reuse`` says yes to; whether all were."""
+        every = True
+        for position, (_, note, media) in zip(positions, taken, strict=True):
+            if not media or reuse(media):
+                found[position], self._refs[position] = note, media
+            else:
+                every = False
+        return every
+
+    def pieces(
         self,
         notes: tuple[Any, ...],
         stored: Callable[[Card], list[MediaRef] | None],
         troubled: set[Path],
     ) -> Iterator[tuple[str, bytes]]:
-        """The entry of each card file not found whole and without a problem (``troubled``:
-        the files with one), whose cards' texts are all stored: ``stored`` gives the
-        media files of a card's texts, None if some text is not stored. ``notes`` are the
-        set's RenderedCards."""
-        for path, positions in self.files.items():
-            if path in self._whole or path in troubled:
+        """Each piece not found as stored, of a file without a problem (``troubled``: the
+        files with one), whose cards' texts are all stored: ``stored`` gives the media
+        files of a card's texts, None if some text is not. ``notes`` are the set's
+        RenderedCards."""
+        for row, positions in self.rows.items():
+            if row in self.whole or self._cards[positions[0]].path in troubled:
                 continue
             refs = []
             for p in positions:
@@ -104,27 +126,23 @@ class StoredNotes:
                     (n.fields, n.tags, n.content_hash, n.ords)
                     for n in map(notes.__getitem__, positions)
                 ]
-                entry = (self._file_key(path), self._card_keys(path), made, refs)
-                yield self.row(path), marshal.dumps(entry)
+                entry = (self._piece_key(row), self._card_keys(row), made, refs)
+                yield row, marshal.dumps(entry)
 
-    def rows(self) -> set[str]:
-        """The entries this card set has."""
-        return {self.row(path) for path in self.files}
+    def _piece_key(self, row: str) -> str:
+        if row not in self._pieces:
+            cards = [_content(self._cards[p]) for p in self.rows[row]]
+            self._pieces[row] = hashlib.sha256(self._salt + marshal.dumps(cards)).hexdigest()
+        return self._pieces[row]
 
-    def _file_key(self, path: Path) -> str:
-        if path not in self._file_keys:
-            cards = [_content(self._cards[p]) for p in self.files[path]]
-            self._file_keys[path] = hashlib.sha256(self._salt + marshal.dumps(cards)).hexdigest()
-        return self._file_keys[path]
-
-    def _card_keys(self, path: Path) -> list[str]:
-        if path not in self._keys:
+    def _card_keys(self, row: str) -> list[str]:
+        if row not in self._card:
             salt = self._salt
-            self._keys[path] = [
+            self._card[row] = [
                 hashlib.sha256(salt + marshal.dumps(_content(self._cards[p]))).hexdigest()
-                for p in self.files[path]
+                for p in self.rows[row]
             ]
-        return self._keys[path]
+        return self._card[row]
 
 
 def _context(card_set: CardSet) -> bytes:
