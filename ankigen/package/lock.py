@@ -46,8 +46,10 @@ class Version(NamedTuple):
     each_field: tuple[str, ...] = ()  # a digest of each field (field_digests); () if unknown
 
 
-@dataclass(frozen=True, slots=True)  # slots: a lock of 50,000 cards holds 100,000 of them
-class Stamp:
+class Stamp(NamedTuple):
+    """What the lock keeps of a card (or a note type: its hash and time). A tuple: a lock
+    of 50,000 cards holds 100,000 of them, made in a fifth of a frozen dataclass's time."""
+
     hash: str
     mtime: int
     category: str = ""
@@ -145,7 +147,7 @@ def _scalar(value: Any) -> str | None:
 _CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
-_PIECES = 20_000  # written out once ``out`` holds this many (about two thousand cards)
+_PIECES = 4_000  # written out once ``out`` holds this many (about two thousand cards)
 
 
 def _dump(
@@ -157,10 +159,10 @@ def _dump(
         out.append(text)
         return
     inner = pad + " "
-    if type(value) is Stamp:  # its items made one stamp at a time, as it is written
-        items = _stamp_items(value)
-        opening, closing = "{", "}"
-    elif type(value) is dict:
+    if type(value) is Stamp:  # made one stamp at a time, as it is written
+        out.append(_stamp_text(value, pad))
+        return
+    if type(value) is dict:
         keys = sorted(value)
         if any(type(key) is not str for key in keys):
             raise TypeError("keys must be text")
@@ -187,32 +189,49 @@ def _dump(
     out.append(pad + closing)
 
 
-def _stamp_items(stamp: Stamp) -> list[tuple[str, object]]:
-    """A stamp's mapping as ``_dump`` writes a dict's: keys in sorted order, each with
-    its ``": "``, and only the keys a stamp has (10,000 stamps in 14 ms less than as
-    dicts)."""
-    items: list[tuple[str, object]] = []
+def _stamp_text(stamp: Stamp, pad: str) -> str:
+    """A stamp's mapping as ``_dump`` writes a dict's (keys in sorted order, only those
+    the stamp has), made in one piece: 10,000 stamps in half the time item by item takes."""
+    inner = pad + " "
+    text = encode_basestring
+    items = []
     if stamp.category:
-        items.append(('"category": ', stamp.category))
+        items.append('"category": ' + text(stamp.category))
     if stamp.clozes:
-        items.append(('"clozes": ', stamp.clozes))
+        items.append('"clozes": ' + _array([_int(n) for n in stamp.clozes], inner))
     if stamp.each_field:  # on one line: a field's digest is short, and there are a few
-        items.append(('"each_field": ', " ".join(stamp.each_field)))
+        items.append('"each_field": ' + text(" ".join(stamp.each_field)))
     if stamp.earlier:
-        earlier = [[m, f, " ".join(each)] if each else [m, f] for m, f, each in stamp.earlier]
-        items.append(('"earlier": ', earlier))
+        deeper = inner + " "
+        versions = [
+            _array([_int(m), text(f), *([text(" ".join(each))] if each else [])], deeper)
+            for m, f, each in stamp.earlier
+        ]
+        items.append('"earlier": ' + _array(versions, inner))
     if stamp.fields:
-        items.append(('"fields": ', stamp.fields))
+        items.append('"fields": ' + text(stamp.fields))
     if stamp.first:
-        items.append(('"first": ', stamp.first))
-    items += (('"hash": ', stamp.hash), ('"mtime": ', stamp.mtime))
+        items.append('"first": ' + text(stamp.first))
+    items += ('"hash": ' + text(stamp.hash), '"mtime": ' + _int(stamp.mtime))
     if stamp.removed:
-        items.append(('"removed": ', stamp.removed))
+        items.append('"removed": ' + text(stamp.removed))
     if stamp.kind != "basic":
-        items.append(('"type": ', stamp.kind))
+        items.append('"type": ' + text(stamp.kind))
     if stamp.was:
-        items.append(('"was": ', stamp.was))
-    return items
+        items.append('"was": ' + _array([text(k) for k in stamp.was], inner))
+    return "{" + inner + ("," + inner).join(items) + pad + "}"
+
+
+def _array(texts: list[str], pad: str) -> str:
+    """JSON texts as an array at indent ``pad``."""
+    inner = pad + " "
+    return "[" + inner + ("," + inner).join(texts) + pad + "]" if texts else "[]"
+
+
+def _int(value: int) -> str:
+    if type(value) is not int:
+        raise TypeError(f"{type(value).__name__} is not a whole number")
+    return int.__repr__(value)
 
 
 def _stamp(data: dict[str, Any], shared: dict[str, str]) -> Stamp:
@@ -314,7 +333,7 @@ def parse(text: str) -> Lock:
     return _from_data(data, shared)
 
 
-# What _stamp_items writes.
+# What _stamp_text writes.
 _STAMP_KEYS = frozenset(
     {"hash", "mtime", "category", "fields", "each_field", "earlier", "first", "removed"}
     | {"type", "clozes", "was"}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from ..render import RenderedCard
@@ -85,7 +85,7 @@ def restamp(previous: Lock, rendered: tuple[RenderedCard, ...], now: int) -> Sta
     today = day(now)
     for card_id, stamp in previous.cards.items():
         if card_id not in taken and card_id not in result.cards:
-            result.removed[card_id] = replace(stamp, removed=today)
+            result.removed[card_id] = stamp._replace(removed=today)
             result.gone.append(card_id)
     for card_id, stamp in previous.removed.items():
         if card_id not in result.cards and card_id not in result.removed:

@@ -258,7 +258,7 @@ def test_a_card_is_written_as_json_writes_its_entry_and_read_back_as_it_was(stam
 
 def test_a_large_lock_is_written_in_pieces_that_make_its_json(monkeypatch) -> None:
     """A build hands the lock file a few thousand cards at a time, never the whole text."""
-    monkeypatch.setattr(lock_module, "_PIECES", 40)
+    monkeypatch.setattr(lock_module, "_PIECES", 16)
     earlier = (Version(1, "f", ("a", "b")), Version(2, "g"))
     cards = {f"card-{i}": Stamp(f"h{i}", i, "c", "f", earlier if i % 3 else ()) for i in range(60)}
     lock = Lock("Deck", {"c": "C"}, Stamp("n", 1), cards, deck_id="d", removed=dict(cards))
