@@ -7,6 +7,7 @@ from hypothesis import strategies as st
 
 from ankigen.build import build
 from ankigen.errors import CardSetError
+from ankigen.render import notes
 
 from .conftest import CODE, DECK, SOURCES, THEORY
 
@@ -137,6 +138,45 @@ def test_a_cached_build_makes_the_bytes_of_a_cold_one(write_cards, tmp_path: Pat
     (root / "ankigen.lock").unlink()
     build(root, tmp_path / "cold.apkg", now=T0, cache=False)
     assert (tmp_path / "cached.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+
+
+def _theory(ids: list[str], edited: str = "") -> str:
+    cards = "".join(
+        f"  - id: {i}\n    question: Question {i}?\n    answer: Answer {i}{edited * (i == 'c3')}.\n"
+        for i in ids
+    )
+    return f"category: theory\ncards:\n{cards}"
+
+
+IDS = [f"c{i}" for i in range(8)]
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda: {"theory": _theory(IDS, edited=" (edited)")},
+        lambda: {"theory": _theory(["new", *IDS])},  # every piece of the file shifts
+        lambda: {"theory": _theory(IDS[1:])},
+        lambda: {"theory": _theory(IDS[::-1])},
+        lambda: {"theory": _theory(IDS), "deck": DECK.replace("name: Theory", "name: Basics")},
+    ],
+    ids=["edited", "inserted", "removed", "reordered", "category-renamed"],
+)
+def test_a_build_after_an_edit_makes_the_bytes_of_a_cold_one(
+    write_cards, tmp_path: Path, monkeypatch, edit
+) -> None:
+    """Package and lock, with notes taken from the cache in pieces of three cards."""
+    monkeypatch.setattr(notes, "PIECE", 3)
+    root = write_cards(theory=_theory(IDS))
+    build(root, tmp_path / "first.apkg", now=T0)
+    lock = (root / "ankigen.lock").read_bytes()
+    write_cards(**edit())
+    build(root, tmp_path / "cached.apkg", now=T0 + 60)
+    cached_lock = (root / "ankigen.lock").read_bytes()
+    (root / "ankigen.lock").write_bytes(lock)
+    build(root, tmp_path / "cold.apkg", now=T0 + 60, cache=False)
+    assert (tmp_path / "cached.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    assert cached_lock == (root / "ankigen.lock").read_bytes()
 
 
 def test_the_shipped_deck_builds_the_same_with_and_without_cache(

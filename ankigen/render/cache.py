@@ -1,4 +1,5 @@
-"""A cache of rendered Markdown, so that a rebuild renders only what changed.
+"""A cache of rendered Markdown and of the notes made of it (notes.py), so that a rebuild
+renders only what changed.
 
 One SQLite file per card set, in the user's cache directory: never inside the
 card set, so that a cloned repository cannot bring HTML that skipped the safety

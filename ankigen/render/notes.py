@@ -127,6 +127,7 @@ class StoredNotes:
                     for n in map(notes.__getitem__, positions)
                 ]
                 entry = (self._piece_key(row), self._card_keys(row), made, refs)
+                del self._card[row]  # at 50,000 cards, the keys of all would hold 6 MB
                 yield row, marshal.dumps(entry)
 
     def _piece_key(self, row: str) -> str:
