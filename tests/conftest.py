@@ -152,3 +152,18 @@ def import_package(col: object, path: Path) -> object:
 
     request = ImportAnkiPackageRequest(package_path=str(path), options=ImportAnkiPackageOptions())
     return col.import_anki_package(request).log  # type: ignore[attr-defined]
+
+
+def build_damaged(root: Path, out: Path, damage: Callable[[], object]) -> tuple[bytes, bytes]:
+    """The package of a cold build of ``root``, and that of a build after ``damage`` to
+    the caches the build before it filled (each build without the lock, at one time)."""
+    from ankigen.build import build
+
+    when = 1_700_000_000
+    build(root, out / "cold.apkg", now=when, cache=False)
+    (root / "ankigen.lock").unlink()
+    build(root, out / "fill.apkg", now=when)
+    damage()
+    (root / "ankigen.lock").unlink()
+    build(root, out / "damaged.apkg", now=when)
+    return (out / "cold.apkg").read_bytes(), (out / "damaged.apkg").read_bytes()

@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
-from ..cachefile import CacheFile, cache_path, installed_version
+from ..cachefile import CacheFile, Value, cache_path, installed_version
 from .markdown import MediaRef
 
 CACHE_VERSION = "3"
@@ -86,10 +86,9 @@ class RenderCache:
     def _block_key(self, lang: str, code: str) -> str:
         return hashlib.sha256(self.salt + f"code\x1f{lang}\x1f{code}".encode()).hexdigest()
 
-    def notes(self) -> Iterator[tuple[str, bytes]]:
+    def notes(self) -> Iterator[tuple[str, Value]]:
         """The stored pieces of notes (notes.py), one at a time."""
-        for key, blob in self._notes.every():
-            yield key, bytes(blob)
+        return self._notes.every()
 
     def find_block(self, lang: str, code: str) -> str | None:
         """The HTML ``highlight_code(code, lang)`` gave an earlier build, if stored."""

@@ -73,9 +73,10 @@ def render_with_problems(
     stored = StoredNotes(cache, card_set) if cache is not None else None
     found = stored.find(renderer.reuse) if stored else [None] * len(card_set.cards)
     left = [card for card, note in zip(card_set.cards, found, strict=True) if note is None]
-    texts = list(dict.fromkeys(texts_of(left)))
+    wanted = dict.fromkeys(texts_of(left))
     if card_set.deck.description.strip():
-        texts.append(card_set.deck.description)
+        wanted[card_set.deck.description] = None
+    texts = list(wanted)
     if cache is not None:
         renderer.done.update(cache.lookup(texts))
         todo = [text for text in texts if text not in renderer.done]

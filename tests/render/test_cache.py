@@ -1,7 +1,6 @@
 import sqlite3
 from pathlib import Path
 
-import markdown
 import pytest
 
 from ankigen.build import build
@@ -11,24 +10,10 @@ from ankigen.render import highlight, render_with_problems
 from ankigen.render.cache import RenderCache
 from ankigen.source.validate import load_card_set
 
-from ..conftest import CODE
+from ..conftest import CODE, build_damaged
 
 T0 = 1_700_000_000
 IMAGE_CARD = CODE + "  - id: pic\n    question: '![a plot](plot.svg)'\n    answer: A plot.\n"
-
-
-@pytest.fixture
-def conversions(monkeypatch) -> list[str]:
-    """Every Markdown text python-markdown converts, in order."""
-    seen: list[str] = []
-    convert = markdown.Markdown.convert
-
-    def spy(self, source: str) -> str:
-        seen.append(source)
-        return convert(self, source)
-
-    monkeypatch.setattr(markdown.Markdown, "convert", spy)
-    return seen
 
 
 def render(root: Path, use_cache: bool = True):
@@ -190,14 +175,8 @@ def test_texts_with_problems_are_reported_every_time(write_cards) -> None:
 )
 def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path: Path, damage) -> None:
     root = write_cards()
-    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
-    (root / "ankigen.lock").unlink()
-    build(root, tmp_path / "fill.apkg", now=T0)
-    cache_file = RenderCache(root).path
-    damage(cache_file)
-    (root / "ankigen.lock").unlink()
-    build(root, tmp_path / "damaged.apkg", now=T0)
-    assert (tmp_path / "damaged.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    cold, damaged = build_damaged(root, tmp_path, lambda: damage(RenderCache(root).path))
+    assert damaged == cold
     # ... and the next build has a sound cache again.
     assert len(RenderCache(root).lookup([load_card_set(root).cards[0].answer])) == 1
 
@@ -224,15 +203,14 @@ def test_a_damaged_file_of_notes_is_made_again_of_its_texts(
     write_cards, tmp_path: Path, conversions, damage
 ) -> None:
     root = write_cards()
-    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
-    (root / "ankigen.lock").unlink()
-    build(root, tmp_path / "fill.apkg", now=T0)
-    damage(RenderCache(root).path)
-    (root / "ankigen.lock").unlink()
-    conversions.clear()
-    build(root, tmp_path / "damaged.apkg", now=T0)
+
+    def damage_then_count() -> None:
+        damage(RenderCache(root).path)
+        conversions.clear()
+
+    cold, damaged = build_damaged(root, tmp_path, damage_then_count)
     assert conversions == []  # every text's entry is sound
-    assert (tmp_path / "damaged.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    assert damaged == cold
 
 
 def _execute(path: Path, sql: str) -> None:

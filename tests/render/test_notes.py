@@ -1,7 +1,6 @@
 import sqlite3
 from pathlib import Path
 
-import markdown
 import pytest
 
 from ankigen.render import cache as cache_module
@@ -10,20 +9,6 @@ from ankigen.render.cache import RenderCache
 from ankigen.source.validate import load_card_set
 
 from ..conftest import DECK
-
-
-@pytest.fixture
-def conversions(monkeypatch) -> list[str]:
-    """Every Markdown text python-markdown converts, in order."""
-    seen: list[str] = []
-    convert = markdown.Markdown.convert
-
-    def spy(self, source: str) -> str:
-        seen.append(source)
-        return convert(self, source)
-
-    monkeypatch.setattr(markdown.Markdown, "convert", spy)
-    return seen
 
 
 @pytest.fixture

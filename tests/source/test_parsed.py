@@ -4,7 +4,6 @@ from pathlib import Path
 
 import pytest
 
-from ankigen.build import build
 from ankigen.cachefile import cache_dir, checksum
 from ankigen.check import check
 from ankigen.errors import CardSetError
@@ -13,10 +12,9 @@ from ankigen.source.load import read_yaml
 from ankigen.source.parsed import ParseCache
 from ankigen.source.validate import read_card_set
 
-from ..conftest import DECK, SOURCES, THEORY
+from ..conftest import DECK, SOURCES, THEORY, build_damaged
 from .test_load import _shape
 
-T0 = 1_700_000_000
 DUPLICATE = THEORY.replace("    level: basic\n", "    level: basic\n    level: advanced\n")
 
 
@@ -281,13 +279,8 @@ def _rewrite_soundly(path: Path, payload: bytes) -> None:
 )
 def test_a_damaged_cache_never_changes_the_package(write_cards, tmp_path, damage) -> None:
     root = write_cards()
-    build(root, tmp_path / "cold.apkg", now=T0, cache=False)
-    (root / "ankigen.lock").unlink()
-    build(root, tmp_path / "fill.apkg", now=T0)
-    damage(ParseCache(root).path)
-    (root / "ankigen.lock").unlink()
-    build(root, tmp_path / "damaged.apkg", now=T0)
-    assert (tmp_path / "damaged.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
+    cold, damaged = build_damaged(root, tmp_path, lambda: damage(ParseCache(root).path))
+    assert damaged == cold
     assert _read_all(root) == _as_parsed(root)  # ... and sound again
 
 
