@@ -37,10 +37,12 @@ def cache_dir() -> Path:
     return base / "ankigen"
 
 
-def cache_path(root: Path, what: str = "", directory: Path | None = None) -> Path:
+def cache_path(
+    root: Path, what: str = "", directory: Path | None = None, suffix: str = ".sqlite"
+) -> Path:
     """The file of one cache (``what``) of the card set at ``root``."""
     name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return (directory or cache_dir()) / f"{name}{what and '-' + what}.sqlite"
+    return (directory or cache_dir()) / f"{name}{what and '-' + what}{suffix}"
 
 
 def installed_version(distribution: str, module: str) -> str:

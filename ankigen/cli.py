@@ -1,7 +1,8 @@
 """The command line: arguments, one error boundary, the build summary.
 
-Heavy modules (genanki, Markdown, Pygments) are imported inside the commands,
-so ``ankigen --help`` stays fast.
+Heavy modules (Markdown, Pygments, the Anki backend) are imported inside the commands,
+so ``ankigen --help`` stays fast; a build or check that would repeat the last one is
+answered from it (replay.py).
 """
 
 from __future__ import annotations
@@ -21,11 +22,13 @@ from .interrupt import Interrupted, signals_as_exceptions
 if TYPE_CHECKING:
     from .build import Report
 
+Line = tuple[str, bool]  # replay.py's: a line to print; True: a warning, on stderr
+
 CARDS_DIR = click.Path(path_type=Path)  # read_card_set says what is wrong with it
 NO_CACHE = click.option(
     "--no-cache",
     is_flag=True,
-    help="Render every card afresh, without reading or writing the render cache.",
+    help="Read and render every card afresh, without the caches, even if nothing changed.",
 )
 
 
@@ -129,6 +132,14 @@ def build(
       ankigen build my-cards -o out/     # -> out/<deck id>.apkg
     """
     with reported():
+        from .replay import Run
+
+        arguments = [str(cards_dir), str(output), str(new_deck_id), str(change_note_type)]
+        run = None if no_cache else Run("build", cards_dir, arguments)
+        if run and (kept := run.replay()):
+            _show(kept.lines)
+            click.echo(f"{kept.output} is up to date ({_size(kept.size)}): nothing changed")
+            return
         from .build import build as run_build
 
         report = run_build(
@@ -138,7 +149,11 @@ def build(
             new_deck_id=new_deck_id,
             change_note_type=change_note_type,
         )
-    _summary(report)
+    lines = _summary(report)
+    _show(lines)
+    click.echo(f"wrote {report.output} ({_size(report.size)})")
+    if run:
+        run.keep(lines, report.media, report.output)
 
 
 @main.command()
@@ -152,12 +167,21 @@ def check(cards_dir: Path, no_cache: bool) -> None:
       ankigen check cards
     """
     with reported():
+        from .replay import Run
+
+        run = None if no_cache else Run("check", cards_dir, [str(cards_dir)])
+        if run and (kept := run.replay()):
+            _show(kept.lines)
+            return
         from .check import check as run_check
 
         checked = run_check(cards_dir, cache=not no_cache)
-    _warnings(checked.warnings)
     anki_cards = sum(len(r.ords) for r in checked.rendered.cards)
-    click.echo(f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok")
+    lines = _warnings(checked.warnings)
+    lines.append((f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok", False))
+    _show(lines)
+    if run:
+        run.keep(lines, [m.source for m in checked.rendered.media])
 
 
 @main.command()
@@ -185,7 +209,7 @@ def preview(cards_dir: Path, output: Path | None, no_cache: bool) -> None:
         from .preview.page import preview as run_preview
 
         report = run_preview(cards_dir, output, cache=not no_cache)
-    _warnings(report.warnings)
+    _show(_warnings(report.warnings))
     click.echo(f"wrote {report.index} ({_notes(len(report.card_set.cards), report.anki_cards)})")
     click.echo(f"open {report.index.resolve().as_uri()}")
 
@@ -378,62 +402,65 @@ def schema(which: str) -> None:
     click.echo(dumps(which), nl=False)
 
 
-def _summary(report: Report) -> None:
+def _summary(report: Report) -> list[Line]:
+    """What a build did, to print before the line naming its package."""
     from .package.lock import LOCK_FILE
 
+    lines: list[Line] = []
+
+    def echo(text: str) -> None:
+        lines.append((text, False))
+
     deck = report.card_set.deck
-    click.echo(deck.name)
+    echo(deck.name)
     counts = report.counts()
     width = max(len(name) for name, _, _ in counts)
     for name, notes, cards in counts:
-        click.echo(f"  {name:<{width}}  {_notes(notes, cards, 5)}")
+        echo(f"  {name:<{width}}  {_notes(notes, cards, 5)}")
     notes, cards = len(report.card_set.cards), sum(report.anki_cards.values())
     total = _count(cards, "card") if notes == cards else f"{_count(notes, 'note')} ({cards} cards)"
     if not report.lock_found:
         lock = report.card_set.root / LOCK_FILE
-        click.echo(f"{total}, no lock file (first build?): every card gets this build's time")
-        click.echo(
+        echo(f"{total}, no lock file (first build?): every card gets this build's time")
+        echo(
             f"  if this deck was built before, restore {lock} and rebuild; "
             "otherwise a re-import updates every note"
         )
-        click.echo(
+        echo(
             "  if deck.yaml was copied from another card set, its id is that set's: two card "
             "sets with one deck id overwrite each other's notes in Anki, so give this one its "
             "own id (and build with --new-deck-id)"
         )
     else:
-        click.echo(
+        echo(
             f"{total}: {len(report.new)} new, {len(report.changed)} changed, "
             f"{len(report.removed)} removed"
         )
         for label, ids in (("new", report.new), ("changed", report.changed)):
             if ids:
-                click.echo(f"  {label}: {_ids(ids)}")
+                echo(f"  {label}: {_ids(ids)}")
     for old, new in report.renamed:
-        click.echo(f"  renamed: {old} -> {new} (the same note in Anki: its history stays)")
+        echo(f"  renamed: {old} -> {new} (the same note in Anki: its history stays)")
     if report.restored:
-        click.echo(f"  restored: {_ids(report.restored)}")
+        echo(f"  restored: {_ids(report.restored)}")
     if report.removed:
         from .check import removed_search
 
-        click.echo(f"  removed: {_ids(report.removed)}")
+        echo(f"  removed: {_ids(report.removed)}")
         search = " or ".join(
             removed_search(deck, card_id, report.retyped.get(card_id)) for card_id in report.removed
         )
-        click.echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
+        echo(f"  Anki keeps removed notes: find them in the Browser with {search}")
     if report.removed or report.removed_earlier:
         earlier = len(report.removed_earlier)
         if earlier:
-            click.echo(f"  the lock remembers {_count(earlier, 'card')} removed by earlier builds")
-        click.echo(
-            "  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them"
-        )
+            echo(f"  the lock remembers {_count(earlier, 'card')} removed by earlier builds")
+        echo("  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them")
     if report.notetypes_changed:
         kinds = [k for k in report.notetypes_changed if k != "basic"]
         which = f" of {', '.join(kinds)} cards" if kinds else ""
-        click.echo(f"note type{which} (templates or CSS) changed: re-import updates it")
-    _warnings(report.warnings)
-    click.echo(f"wrote {report.output} ({_size(report.size)})")
+        echo(f"note type{which} (templates or CSS) changed: re-import updates it")
+    return lines + _warnings(report.warnings)
 
 
 def _count(count: int, what: str, width: int = 0) -> str:
@@ -454,9 +481,14 @@ def _ids(ids: list[str], shown: int = 10) -> str:
     return f"{', '.join(ids[:3])} … (+{len(ids) - 3} more; {len(ids)} in all)"
 
 
-def _warnings(warnings: list[Problem]) -> None:
-    for problem in warnings:
-        click.secho(str(problem), err=True, fg="yellow")
+def _warnings(warnings: list[Problem]) -> list[Line]:
+    return [(str(problem), True) for problem in warnings]
+
+
+def _show(lines: list[Line]) -> None:
+    """Print lines; warnings on stderr, in yellow."""
+    for text, is_warning in lines:
+        click.secho(text, err=is_warning, fg="yellow" if is_warning else None)
 
 
 def _size(size: int) -> str:

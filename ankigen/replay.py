@@ -1,0 +1,196 @@
+"""A build or check that would repeat the last one exactly is answered from it.
+
+What ``ankigen build`` and ``ankigen check`` print, and the bytes a build writes, follow
+from the files of the card set, the command's arguments, the working directory,
+SOURCE_DATE_EPOCH, and ankigen's code with its dependencies' versions. When none of them
+has changed since the last run of the same command, that run is repeated by printing
+its lines again, and nothing is read past the digests and nothing is written. A build
+is kept for this only when it changed nothing (its lock came out as it went in: no card
+new, changed or removed, so the clock played no part) and only while its package is
+still the bytes it wrote.
+
+The digests cover every file under the card set but those in hidden directories (which
+hold no cards: source/files.py), read whole (a change to a file the build does not read
+means running it too), and every file of ankigen. A run is kept only if the files came
+out of it as they went in, and only if every media file it read is among them (an image
+in a hidden directory is not). A card set with a link in it, anything but files and
+directories, or more than SIZE_LIMIT bytes of files is always run. The record lives
+beside the caches (cachefile.py), one file per card set, never inside the card set; a
+record that is missing, damaged or of another format only means running the command.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import sys
+import zlib
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+from .cachefile import cache_dir, cache_path, installed_version
+
+FORMAT = 1
+SIZE_LIMIT = 64 * 1024 * 1024  # of files to digest: beyond it, reading them costs too much
+DECK_FILE = "deck.yaml"  # source/validate.py's: one in the working directory is warned of
+# Distributions whose code makes what a command prints or writes, with the module each
+# installs.
+_DEPENDENCIES = {
+    "click": "click",
+    "justhtml": "justhtml",
+    "latex2mathml": "latex2mathml",
+    "Markdown": "markdown",
+    "nh3": "nh3",
+    "Pygments": "pygments",
+    "PyYAML": "yaml",
+}
+
+Line = tuple[str, bool]  # a line the command printed; True: a warning (on stderr)
+
+
+class Kept(NamedTuple):
+    """The last run's lines, and for a build its package and the package's size."""
+
+    lines: list[Line]
+    output: Path | None
+    size: int
+
+
+class Run:
+    """One run of ``command`` on the card set at ``root``. ``replay`` gives the last run
+    this one would repeat, or None; ``keep`` records this one once it has run."""
+
+    def __init__(self, command: str, root: Path, arguments: list[str]) -> None:
+        self.command, self.root = command, root
+        self._record = cache_path(root, "replay", suffix=".json")
+        self._files = _files(root, cache_dir()) if (root / DECK_FILE).is_file() else None
+        self._key = None if self._files is None else self._key_of(arguments)
+
+    def _key_of(self, arguments: list[str]) -> str | None:
+        try:
+            context = [
+                FORMAT,
+                self.command,
+                arguments,
+                os.getcwd(),
+                os.path.isfile(DECK_FILE),
+                os.environ.get("SOURCE_DATE_EPOCH"),
+                _code(),
+                sorted((self._files or {}).items()),
+            ]
+        except OSError:  # no working directory, or ankigen's own files unreadable
+            return None
+        return hashlib.sha256(json.dumps(context).encode()).hexdigest()
+
+    def replay(self) -> Kept | None:
+        if self._key is None:
+            return None
+        try:
+            entry = json.loads(self._record.read_bytes())["runs"][self.command]
+            if entry["key"] != self._key:
+                return None
+            output = None if entry["output"] is None else Path(entry["output"])
+            if output is not None and _digest(output) != entry["digest"]:
+                return None
+            lines = [(str(text), bool(warning)) for text, warning in entry["lines"]]
+            return Kept(lines, output, int(entry["size"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def keep(
+        self, lines: list[Line], read: Iterable[Path] = (), output: Path | None = None
+    ) -> None:
+        """Record this run, having printed ``lines``; ``read``: the media files it read;
+        ``output``: the package a build wrote. Kept only if the card set's files are as
+        they were before it ran (a build's lock too) and cover every file it read."""
+        if self._key is None or self._files is None:
+            return
+        base = self.root.resolve()
+        for path in read:
+            relative = path.resolve()
+            if not relative.is_relative_to(base):
+                return
+            if relative.relative_to(base).as_posix() not in self._files:
+                return
+        if _files(self.root, cache_dir()) != self._files:
+            return
+        try:
+            runs = json.loads(self._record.read_bytes())["runs"]
+            if not isinstance(runs, dict):
+                runs = {}
+        except (OSError, ValueError, KeyError, TypeError):
+            runs = {}
+        try:
+            runs[self.command] = {
+                "key": self._key,
+                "lines": lines,
+                "output": None if output is None else str(output),  # as printed
+                "digest": None if output is None else _digest(output),
+                "size": 0 if output is None else output.stat().st_size,
+            }
+            self._record.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self._record.with_name(f"{self._record.name}.{os.getpid()}.tmp")
+            temporary.write_text(json.dumps({"runs": runs}), encoding="utf-8")
+            os.replace(temporary, self._record)
+        except OSError:  # a record that cannot be written only means running next time
+            pass
+
+
+class _NotCovered(Exception):
+    """A link, or something that is not a file or a directory, in the card set."""
+
+
+def _files(root: Path, skip: Path) -> dict[str, str] | None:
+    """The digest of every file under ``root``, by its path there (``skip``, the cache
+    directory, left out if it is inside); None if the digests cannot cover the set."""
+    paths: dict[str, str] = {}
+    skipped = os.path.realpath(skip)
+    size = 0
+
+    def walk(directory: str, prefix: str) -> None:
+        nonlocal size
+        with os.scandir(directory) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise _NotCovered
+                if entry.is_dir():
+                    if not entry.name.startswith(".") and os.path.realpath(entry.path) != skipped:
+                        walk(entry.path, f"{prefix}{entry.name}/")
+                elif entry.is_file():
+                    paths[prefix + entry.name] = entry.path
+                    size += entry.stat().st_size
+                    if size > SIZE_LIMIT:
+                        raise _NotCovered
+                else:
+                    raise _NotCovered
+
+    try:
+        walk(str(root), "")
+        return {name: _digest(Path(path)) for name, path in sorted(paths.items())}
+    except (OSError, _NotCovered):
+        return None
+
+
+def _code() -> str:
+    """ankigen's files, read whole, and the versions of Python, of the SQLite and zlib it
+    writes packages with, and of the dependencies."""
+    here = Path(__file__).parent
+    versions = [sys.version, sqlite3.sqlite_version, zlib.ZLIB_RUNTIME_VERSION]
+    digest = hashlib.sha256("\0".join(versions).encode())
+    paths = []
+    for directory, dirs, names in os.walk(here):
+        dirs[:] = [d for d in dirs if d != "__pycache__"]
+        paths += [Path(directory, name) for name in names]
+    for path in sorted(paths):
+        digest.update(f"{path.relative_to(here).as_posix()}\0{_digest(path)}\0".encode())
+    for distribution, module in _DEPENDENCIES.items():
+        digest.update(f"{distribution} {installed_version(distribution, module)}\0".encode())
+    return digest.hexdigest()
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
