@@ -22,6 +22,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -147,22 +148,50 @@ def bench_plan(shipped: Path, work: Path, runs: int, env: dict[str, str]) -> Row
 
 def bench_shipped(shipped: Path, work: Path, runs: int, env: dict[str, str]) -> list[Row]:
     """The shipped deck, as its author rebuilds it: warm caches and its lock, nothing
-    changed; and checked without the caches."""
+    changed (the build and check of the last run are replayed), or one card edited; and
+    checked without the caches."""
     ankigen, cards = str(BIN / "ankigen"), _count(shipped)
+    build = [ankigen, "build", str(shipped), "-o", str(work / "shipped.apkg")]
+    copy = work / "shipped-edited"  # another card set: its edits change nothing of the first
+    shutil.copytree(shipped, copy)
+    edited = [ankigen, "build", str(copy), "-o", str(work / "shipped-edited.apkg")]
+
+    def edit(run: int) -> None:
+        edit_shipped_card(copy, f"edit {run}")
+
     plan = [
-        ("ankigen --help", [ankigen, "--help"]),
-        ("ankigen build", [ankigen, "build", str(shipped), "-o", str(work / "shipped.apkg")]),
-        ("ankigen check", [ankigen, "check", str(shipped)]),
-        ("ankigen check --no-cache", [ankigen, "check", str(shipped), "--no-cache"]),
+        ("ankigen --help", [ankigen, "--help"], None),
+        ("ankigen build", build, None),
+        ("ankigen check", [ankigen, "check", str(shipped)], None),
+        ("ankigen check --no-cache", [ankigen, "check", str(shipped), "--no-cache"], None),
+        ("ankigen build, one card edited", edited, edit),
     ]
-    measured = measure_in_turn([(command, None) for _, command in plan], runs, env)
+    measured = measure_in_turn([(command, prepare) for _, command, prepare in plan], runs, env)
     rows = [
         Row("" if name.endswith("--help") else cards, name, seconds, peak)
-        for (name, _), (seconds, peak) in zip(plan, measured, strict=True)
+        for (name, _, _), (seconds, peak) in zip(plan, measured, strict=True)
     ]
     for row in rows:
         _progress(row)
     return rows
+
+
+def edit_shipped_card(root: Path, marker: str) -> None:
+    """Change the question of the first card of the first card file to mention ``marker``
+    (the shipped deck's questions are block scalars)."""
+    path = next(
+        p for p in sorted(root.glob("*.yaml")) if p.name not in ("deck.yaml", "sources.yaml")
+    )
+    text = path.read_text(encoding="utf-8")
+    edited = re.sub(
+        r"^(    question: \|\n      .*?)(?: \(edit \d+\))?$",
+        rf"\1 ({marker})",
+        text,
+        count=1,
+        flags=re.MULTILINE,
+    )
+    assert f"({marker})" in edited, f"no question in {path}"
+    path.write_text(edited, encoding="utf-8")
 
 
 def bench_preview(cards: Path, work: Path, runs: int, env: dict[str, str]) -> list[Row]:

@@ -39,6 +39,17 @@ def test_edit_one_card_changes_exactly_one_card(tmp_path: Path) -> None:
         assert (report.new, report.changed, report.removed) == ([], ["card-0"], [])
 
 
+def test_edit_shipped_card_changes_exactly_one_card(shipped_copy: Path, tmp_path: Path) -> None:
+    build(shipped_copy, tmp_path / "a.apkg", now=1_700_000_000)
+    changed = []
+    for n in range(3):
+        run.edit_shipped_card(shipped_copy, f"edit {n}")
+        report = build(shipped_copy, tmp_path / "a.apkg", now=1_700_000_010 + n)
+        assert (len(report.new), len(report.changed), report.removed) == (0, 1, [])
+        changed += report.changed
+    assert len(set(changed)) == 1
+
+
 def test_the_floor_writes_the_same_notes_with_genanki_alone(tmp_path: Path) -> None:
     synthetic.write_ankigen(tmp_path / "a", 6)
     run.write_floor_notes(tmp_path / "a", tmp_path / "notes.json")
