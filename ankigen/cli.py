@@ -149,11 +149,11 @@ def build(
             new_deck_id=new_deck_id,
             change_note_type=change_note_type,
         )
-    lines = _summary(report)
-    _show(lines)
-    click.echo(f"wrote {report.output} ({_size(report.size)})")
-    if run:
-        run.keep(lines, report.media, report.output)
+        lines = _summary(report)
+        _show(lines)
+        click.echo(f"wrote {report.output} ({_size(report.size)})")
+        if run:
+            run.keep(lines, report.media, report.output)
 
 
 @main.command()
@@ -176,12 +176,12 @@ def check(cards_dir: Path, no_cache: bool) -> None:
         from .check import check as run_check
 
         checked = run_check(cards_dir, cache=not no_cache)
-    anki_cards = sum(len(r.ords) for r in checked.rendered.cards)
-    lines = _warnings(checked.warnings)
-    lines.append((f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok", False))
-    _show(lines)
-    if run:
-        run.keep(lines, [m.source for m in checked.rendered.media])
+        anki_cards = sum(len(r.ords) for r in checked.rendered.cards)
+        lines = _warnings(checked.warnings)
+        lines.append((f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok", False))
+        _show(lines)
+        if run:
+            run.keep(lines, [m.source for m in checked.rendered.media])
 
 
 @main.command()

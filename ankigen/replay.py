@@ -115,7 +115,7 @@ class Run:
                 return
             if relative.relative_to(base).as_posix() not in self._files:
                 return
-        if _files(self.root, cache_dir()) != self._files:
+        if not _unchanged(self.root, cache_dir(), self._files):
             return
         try:
             runs = json.loads(self._record.read_bytes())["runs"]
@@ -133,8 +133,12 @@ class Run:
             }
             self._record.parent.mkdir(parents=True, exist_ok=True)
             temporary = self._record.with_name(f"{self._record.name}.{os.getpid()}.tmp")
-            temporary.write_text(json.dumps({"runs": runs}), encoding="utf-8")
-            os.replace(temporary, self._record)
+            try:
+                temporary.write_text(json.dumps({"runs": runs}), encoding="utf-8")
+                os.replace(temporary, self._record)
+            except BaseException:  # interrupted, or the disk full: no temporary left
+                temporary.unlink(missing_ok=True)
+                raise
         except OSError:  # a record that cannot be written only means running next time
             pass
 
@@ -146,7 +150,30 @@ class _NotCovered(Exception):
 def _files(root: Path, skip: Path) -> dict[str, str] | None:
     """The digest of every file under ``root``, by its path there (``skip``, the cache
     directory, left out if it is inside); None if the digests cannot cover the set."""
-    paths: dict[str, str] = {}
+    listed = _listing(root, skip)
+    try:
+        return None if listed is None else {name: _digest(p) for name, (p, _) in listed.items()}
+    except OSError:
+        return None
+
+
+def _unchanged(root: Path, skip: Path, files: dict[str, str]) -> bool:
+    """Whether the files under ``root`` are still ``files``; the newest first, as a file
+    that changed is likeliest among them (a build that wrote its lock is told at once)."""
+    listed = _listing(root, skip)
+    if listed is None or listed.keys() != files.keys():
+        return False
+    try:
+        newest_first = sorted(listed, key=lambda name: listed[name][1], reverse=True)
+        return all(_digest(listed[name][0]) == files[name] for name in newest_first)
+    except OSError:
+        return False
+
+
+def _listing(root: Path, skip: Path) -> dict[str, tuple[Path, int]] | None:
+    """Every file under ``root`` outside hidden directories and ``skip``, by its path
+    there, with its modification time; None if the digests cannot cover the set."""
+    found: dict[str, tuple[Path, int]] = {}
     skipped = os.path.realpath(skip)
     size = 0
 
@@ -160,8 +187,9 @@ def _files(root: Path, skip: Path) -> dict[str, str] | None:
                     if not entry.name.startswith(".") and os.path.realpath(entry.path) != skipped:
                         walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
-                    paths[prefix + entry.name] = entry.path
-                    size += entry.stat().st_size
+                    stat = entry.stat()
+                    found[prefix + entry.name] = (Path(entry.path), stat.st_mtime_ns)
+                    size += stat.st_size
                     if size > SIZE_LIMIT:
                         raise _NotCovered
                 else:
@@ -169,9 +197,9 @@ def _files(root: Path, skip: Path) -> dict[str, str] | None:
 
     try:
         walk(str(root), "")
-        return {name: _digest(Path(path)) for name, path in sorted(paths.items())}
     except (OSError, _NotCovered):
         return None
+    return dict(sorted(found.items()))
 
 
 def _code() -> str:

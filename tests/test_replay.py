@@ -1,6 +1,5 @@
 """A build or check that would repeat the last one is answered from it, and only then."""
 
-import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -82,40 +81,49 @@ def _record(root: Path) -> Path:
     return cache_path(root, "replay", suffix=".json")
 
 
-def _edit(path: str, text: str = "\n# an edit\n") -> Callable[[Path, Path], object]:
-    def edit(root: Path, out: Path) -> None:
+Change = Callable[[Path, Path, pytest.MonkeyPatch], object]  # (card set, package, monkeypatch)
+
+
+def _edit(path: str, text: str = "\n# an edit\n") -> Change:
+    def edit(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         with (root / path).open("a", encoding="utf-8") as file:
             file.write(text)
 
     return edit
 
 
-CHANGES: dict[str, Callable[[Path, Path], object]] = {
+def _new_directory(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (root / "more").mkdir()
+    (root / "more" / "notes.txt").write_text("a file no build reads")
+
+
+def _other_code(root: Path, out: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    code = replay._code
+    monkeypatch.setattr(replay, "_code", lambda: code() + "another file")
+
+
+CHANGES: dict[str, Change] = {
     "a card file": _edit("theory.yaml"),
     "the deck": _edit("deck.yaml"),
     "the lock": _edit(LOCK_FILE, " "),
     "a file no build reads": _edit("notes.txt"),
     "a hidden file": _edit(".hidden"),
-    "a new directory's file": lambda root, out: (
-        (root / "more").mkdir() or (root / "more" / "notes.txt").write_text("a file no build reads")
-    ),
-    "the image": lambda root, out: (root / "plot.svg").write_text("<svg>two</svg>"),
-    "a night variant": lambda root, out: (root / "plot.night.svg").write_text("<svg>dark</svg>"),
-    "the package": lambda root, out: out.write_bytes(out.read_bytes() + b"\0"),
-    "the package, removed": lambda root, out: out.unlink(),
-    "ankigen's code": lambda root, out: os.environ.__setitem__("ANKIGEN_TEST_CODE", "other"),
-    "a dependency's version": lambda root, out: setattr(
+    "a new directory's file": _new_directory,
+    "the image": lambda root, out, mp: (root / "plot.svg").write_text("<svg>two</svg>"),
+    "a night variant": lambda root, out, mp: (root / "plot.night.svg").write_text("<svg>d</svg>"),
+    "the package": lambda root, out, mp: out.write_bytes(out.read_bytes() + b"\0"),
+    "the package, removed": lambda root, out, mp: out.unlink(),
+    "ankigen's code": _other_code,
+    "a dependency's version": lambda root, out, mp: mp.setattr(
         replay, "installed_version", lambda distribution, module: "99"
     ),
-    "SOURCE_DATE_EPOCH": lambda root, out: os.environ.__setitem__(
-        "SOURCE_DATE_EPOCH", "1700000000"
-    ),
-    "a deck.yaml in the working directory": lambda root, out: (Path.cwd() / DECK_FILE).write_text(
-        "name: x\n"
-    ),
-    "the working directory": lambda root, out: os.chdir(root.parent.parent),
-    "a damaged record": lambda root, out: _record(root).write_text("{"),
-    "a record of another form": lambda root, out: _record(root).write_text('{"runs": []}'),
+    "SOURCE_DATE_EPOCH": lambda root, out, mp: mp.setenv("SOURCE_DATE_EPOCH", "1700000000"),
+    "a deck.yaml in the working directory": lambda root, out, mp: (
+        Path.cwd() / DECK_FILE
+    ).write_text("name: x\n"),
+    "the working directory": lambda root, out, mp: mp.chdir(root.parent.parent),
+    "a damaged record": lambda root, out, mp: _record(root).write_text("{"),
+    "a record of another form": lambda root, out, mp: _record(root).write_text('{"runs": []}'),
 }
 
 
@@ -128,15 +136,11 @@ def test_any_change_runs_the_build(
     work = tmp_path / "work"
     work.mkdir()
     monkeypatch.chdir(work)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     out = tmp_path / "deck.apkg"
     _built_twice(root, out)
     assert run("build", str(root), "-o", str(out))[0] == 0 and len(builds) == 2  # replayed
-    code = replay._code
-    monkeypatch.setattr(replay, "_code", lambda: code() + os.environ.get("ANKIGEN_TEST_CODE", ""))
-    monkeypatch.setenv("ANKIGEN_TEST_CODE", "")
-    monkeypatch.setattr(replay, "installed_version", replay.installed_version)
-    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
-    CHANGES[change](root, out)
+    CHANGES[change](root, out, monkeypatch)
     code, stdout, _ = run("build", str(root), "-o", str(out))
     assert code == 0 and len(builds) == 3 and f"wrote {out}" in stdout
 
@@ -237,3 +241,16 @@ def test_the_code_digest_reads_every_file_of_ankigen(tmp_path: Path, monkeypatch
 
 def test_names_are_the_ones_the_rest_of_ankigen_uses() -> None:
     assert replay.DECK_FILE == DECK_FILE
+
+
+def test_a_record_that_cannot_be_written_only_means_running(
+    write_cards, tmp_path: Path, builds, monkeypatch
+) -> None:
+    root = write_cards()
+    (tmp_path / "not-a-directory").write_text("")
+    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(tmp_path / "not-a-directory"))
+    out = tmp_path / "deck.apkg"
+    for _ in range(3):
+        code, stdout, stderr = run("build", str(root), "-o", str(out))
+        assert (code, stderr) == (0, "") and "wrote" in stdout
+    assert len(builds) == 3 and list(tmp_path.glob("**/*.tmp")) == []
