@@ -101,8 +101,8 @@ def run() -> None:
     "-o",
     "--output",
     type=click.Path(path_type=Path),
-    help="The .apkg to write, or a directory to write <deck id>.apkg into, outside "
-    "CARDS_DIR  [default: dist/<deck id>.apkg]",
+    help="The .apkg to write, or an existing directory to write <deck id>.apkg into, "
+    "outside CARDS_DIR  [default: dist/<deck id>.apkg]",
 )
 @click.option(
     "--new-deck-id",

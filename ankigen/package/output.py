@@ -40,7 +40,7 @@ def output_path(output: Path | None, root: Path, deck_id: str) -> Path:
 def _refused(output: Path, root: Path) -> str:
     name = output.name
     if not name.lower().endswith(SUFFIX) or name.lower() == SUFFIX:
-        return f"the package must be named *{SUFFIX} (or be a directory to write it into)"
+        return f"the package must be named *{SUFFIX} (or be an existing directory to write it into)"
     if is_collection_backup(name):
         return (
             f"Anki imports a file named '{name}' as a backup of a whole collection and "

@@ -56,10 +56,10 @@ def test_the_rule_is_the_one_in_ankis_importer(name: str) -> None:
 @pytest.mark.parametrize(
     ("output", "message"),
     [
-        ("a.yaml", "the package must be named *.apkg (or be a directory to write it into)"),
-        ("mydeck", "the package must be named *.apkg (or be a directory to write it into)"),
-        ("deck.apkg.zip", "the package must be named *.apkg (or be a directory to write it into)"),
-        (".apkg", "the package must be named *.apkg (or be a directory to write it into)"),
+        ("a.yaml", "the package must be named *.apkg (or be an existing directory to write it into)"),
+        ("mydeck", "the package must be named *.apkg (or be an existing directory to write it into)"),
+        ("deck.apkg.zip", "the package must be named *.apkg (or be an existing directory to write it into)"),
+        (".apkg", "the package must be named *.apkg (or be an existing directory to write it into)"),
         ("collection.apkg", "Anki imports a file named 'collection.apkg' as a backup of a "
          "whole collection and offers to replace the user's collection with it: choose "
          "another name"),
