@@ -22,7 +22,6 @@ import argparse
 import json
 import os
 import platform
-import re
 import shutil
 import statistics
 import subprocess
@@ -179,19 +178,10 @@ def bench_shipped(shipped: Path, work: Path, runs: int, env: dict[str, str]) -> 
 def edit_shipped_card(root: Path, marker: str) -> None:
     """Change the question of the first card of the first card file to mention ``marker``
     (the shipped deck's questions are block scalars)."""
-    path = next(
-        p for p in sorted(root.glob("*.yaml")) if p.name not in ("deck.yaml", "sources.yaml")
-    )
-    text = path.read_text(encoding="utf-8")
-    edited = re.sub(
-        r"^(    question: \|\n      .*?)(?: \(edit \d+\))?$",
-        rf"\1 ({marker})",
-        text,
-        count=1,
-        flags=re.MULTILINE,
-    )
-    assert f"({marker})" in edited, f"no question in {path}"
-    path.write_text(edited, encoding="utf-8")
+    files = sorted(root.glob("*.yaml"))
+    path = next(p for p in files if p.name not in ("deck.yaml", "sources.yaml"))
+    pattern = r"^(    question: \|\n      .*?)(?: \(edit \d+\))?$"
+    synthetic.edit_line(path, pattern, rf"\1 ({marker})", marker)
 
 
 def bench_preview(cards: Path, work: Path, runs: int, env: dict[str, str]) -> list[Row]:

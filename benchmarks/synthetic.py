@@ -63,16 +63,16 @@ def write_ankdown(root: Path, count: int) -> None:
 
 def edit_one_card(root: Path, marker: str) -> None:
     """Change the answer of one card (card-0, in the first category) to mention ``marker``."""
-    path = root / f"{CATEGORIES[0]}.yaml"
+    pattern = r"^(      Bias against variance)[^,\n]*(, for model number 0:)$"
+    edit_line(root / f"{CATEGORIES[0]}.yaml", pattern, rf"\1 ({marker})\2", marker)
+
+
+def edit_line(path: Path, pattern: str, replacement: str, marker: str) -> None:
+    """Rewrite the first line of ``path`` that ``pattern`` matches, so that it mentions
+    ``marker``."""
     text = path.read_text(encoding="utf-8")
-    edited = re.sub(
-        r"^(      Bias against variance)[^,\n]*(, for model number 0:)$",
-        rf"\1 ({marker})\2",
-        text,
-        count=1,
-        flags=re.MULTILINE,
-    )
-    assert edited != text or f"({marker})" in text, "card-0 not found"
+    edited = re.sub(pattern, replacement, text, count=1, flags=re.MULTILINE)
+    assert f"({marker})" in edited, f"{pattern} not found in {path}"
     path.write_text(edited, encoding="utf-8")
 
 
