@@ -21,8 +21,7 @@ from markdown.preprocessors import Preprocessor
 from pygments import highlight
 from pygments.formatters import HtmlFormatter
 from pygments.lexer import Lexer
-from pygments.lexers import get_lexer_by_name
-from pygments.util import ClassNotFound
+from pygments.lexers import get_all_lexers, get_lexer_by_name
 
 HIGHLIGHT_CLASS = "highlight"
 # A block-level tag, so that python-markdown does not wrap it in <p>; STX/ETX,
@@ -33,10 +32,14 @@ _TOKEN_RE = re.compile("<pre>\x02ankigencode(\\d+)\x03</pre>")
 
 @functools.cache
 def _lexer(lang: str) -> Lexer:
-    try:
-        return get_lexer_by_name(lang)
-    except ClassNotFound:  # an unknown language is shown as plain text
-        return get_lexer_by_name("text")
+    """Pygments' own lexer for ``lang``, never one a plugin package adds: what a block
+    becomes then follows from Pygments' version, which the caches are keyed by. An
+    unknown language is shown as plain text."""
+    wanted = lang.lower()
+    for _, aliases, _, _ in get_all_lexers(plugins=False):
+        if wanted in aliases:
+            return get_lexer_by_name(wanted)  # Pygments looks at its own lexers first
+    return get_lexer_by_name("text")
 
 
 @functools.cache

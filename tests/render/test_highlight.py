@@ -112,3 +112,29 @@ def test_a_fence_in_a_list_item_is_highlighted_as_a_top_level_one(
     top = renderer.markdown(f"```{lang}\n{code}\n```", renderer.card_set.root, 1)
     assert renderer.problems == []
     assert top in html and html.count("<li>") == 2
+
+
+def test_a_plugin_lexer_is_not_used(monkeypatch) -> None:
+    """What a block becomes follows from Pygments' version alone (the caches' key), not
+    from which plugin packages are installed."""
+    from pygments.lexer import RegexLexer
+    from pygments.lexers import get_lexer_by_name
+    from pygments.token import Keyword
+
+    import ankigen.render.highlight as highlight
+
+    class FooLexer(RegexLexer):
+        name, aliases = "Foo", ["foolang"]
+        tokens = {"root": [(r"foo", Keyword), (r".|\n", Keyword)]}  # noqa: RUF012
+
+    plain = highlight_code("foo bar", "no-such-language")
+    plugins = get_lexer_by_name.__globals__  # pygments.lexers' own, behind its lazy module
+    monkeypatch.setitem(plugins, "find_plugin_lexers", lambda: iter([FooLexer]))
+    assert isinstance(get_lexer_by_name("foolang"), FooLexer)
+    highlight._lexer.cache_clear()
+    try:
+        assert highlight_code("foo bar", "foolang") == plain
+        assert "k" not in highlight_code("foo bar", "foolang").split("<code>")[1]
+        assert 'class="k"' in highlight_code("def f(): pass", "python")  # its own lexers still
+    finally:
+        highlight._lexer.cache_clear()
