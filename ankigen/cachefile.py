@@ -41,7 +41,7 @@ def cache_path(
     root: Path, what: str = "", directory: Path | None = None, suffix: str = ".sqlite"
 ) -> Path:
     """The file of one cache (``what``) of the card set at ``root``."""
-    name = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+    name = hashlib.sha256(os.fsencode(root.resolve())).hexdigest()[:16]
     return (directory or cache_dir()) / f"{name}{what and '-' + what}{suffix}"
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import os
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,7 @@ class StoredNotes:
         for i, card in enumerate(card_set.cards):
             files.setdefault(card.path, []).append(i)
         for path, positions in files.items():
-            name = hashlib.sha256(str(path).encode()).hexdigest()[:32]
+            name = hashlib.sha256(os.fsencode(path)).hexdigest()[:32]
             for n, start in enumerate(range(0, len(positions), PIECE)):
                 self.rows[f"{name}:{n}"] = positions[start : start + PIECE]
         self._files = {row.partition(":")[0] for row in self.rows}

@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import importlib.util
 import marshal
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -91,7 +92,7 @@ class ParseCache:
         except OSError:
             return read_card_file(path, deck, questions, problems), problems  # which says why
         checked = self._check_salt(deck, questions)
-        key = hashlib.sha256(checked + str(path).encode() + b"\x00" + raw).hexdigest()
+        key = hashlib.sha256(checked + os.fsencode(path) + b"\x00" + raw).hexdigest()
         if (blob := self._entry(key)) is not None:
             try:
                 found = _decode_cards(path, marshal.loads(blob))

@@ -1,4 +1,5 @@
 import marshal
+import os
 import sqlite3
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from ankigen.source.load import read_yaml
 from ankigen.source.parsed import ParseCache
 from ankigen.source.validate import read_card_set
 
-from ..conftest import DECK, SOURCES, THEORY, build_damaged
+from ..conftest import CODE, DECK, SOURCES, THEORY, build_damaged
 from .test_load import _shape
 
 DUPLICATE = THEORY.replace("    level: basic\n", "    level: basic\n    level: advanced\n")
@@ -301,3 +302,18 @@ def test_an_unwritable_cache_only_costs_speed(write_cards, tmp_path, monkeypatch
     (tmp_path / "blocker").write_text("")
     monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(tmp_path / "blocker" / "cache"))
     assert _read_all(root) == _as_parsed(root)
+
+
+def test_a_file_name_that_is_not_utf8_is_cached_by_its_bytes(write_cards, tmp_path) -> None:
+    from ankigen.build import build
+
+    root = write_cards(code=None)
+    odd = root / os.fsdecode(b"\xfe.yaml")  # a name from another encoding
+    odd.write_text(CODE, encoding="utf-8")
+    uncached = build(root, tmp_path / "cold.apkg", now=1_700_000_000, cache=False)
+    (root / "ankigen.lock").unlink()
+    for _ in range(2):  # stored, then read back
+        cached = build(root, tmp_path / "warm.apkg", now=1_700_000_000)
+        (root / "ankigen.lock").unlink()
+        assert cached.new == uncached.new and "gamma" in cached.new
+    assert (tmp_path / "warm.apkg").read_bytes() == (tmp_path / "cold.apkg").read_bytes()
