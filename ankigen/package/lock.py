@@ -393,12 +393,20 @@ def next_mtime(previous: Stamp | None, content_hash: str, now: int) -> int:
     return max(now, previous.mtime + 1)
 
 
+# The latest "now" SOURCE_DATE_EPOCH may stand for: far past any real build, and with
+# room for the times of later edits (one second each) that dates can still be made of.
+LATEST = 2**32 - 1
+
+
 def now_from_environment() -> int | None:
     """SOURCE_DATE_EPOCH stands for "now" when set (reproducible builds); None when unset."""
     value = os.environ.get("SOURCE_DATE_EPOCH")
     if value is None or value == "":
         return None
-    if not value.isdigit():
-        message = f"must be a whole number of seconds since 1970, not {value!r}"
+    if not value.isdigit() or int(value) > LATEST:
+        message = (
+            f"must be a whole number of seconds since 1970, at most {LATEST} (in the year "
+            f"2106), not {value!r}"
+        )
         raise CardSetError([Problem(Path("SOURCE_DATE_EPOCH"), None, message)])
     return int(value)

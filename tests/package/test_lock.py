@@ -18,6 +18,8 @@ from ankigen.package.lock import (
 )
 from ankigen.package.lockfile import read_lock
 
+from ..conftest import THEORY
+
 
 @pytest.mark.parametrize(
     ("previous", "content", "now", "expected"),
@@ -156,6 +158,25 @@ def test_source_date_epoch(monkeypatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "tomorrow")
     with pytest.raises(CardSetError, match="SOURCE_DATE_EPOCH: must be a whole number"):
         now_from_environment()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(2**32 - 1))
+    assert now_from_environment() == 2**32 - 1
+    for late in (str(2**32), "253402300799", "99999999999999"):  # dates fail past the year 9999
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", late)
+        with pytest.raises(CardSetError, match="at most 4294967295 \\(in the year 2106\\)"):
+            now_from_environment()
+
+
+def test_the_latest_source_date_epoch_still_builds_an_edit(
+    write_cards, tmp_path, monkeypatch
+) -> None:
+    from ankigen.build import build
+
+    root = write_cards()
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", str(2**32 - 1))
+    build(root, tmp_path / "a.apkg")
+    (root / "theory.yaml").write_text(THEORY.replace("Beta?", "Beta, again?"), encoding="utf-8")
+    monkeypatch.delenv("SOURCE_DATE_EPOCH")
+    assert build(root, tmp_path / "a.apkg").changed == ["beta"]  # stamped a second later
 
 
 def test_lock_records_kinds_and_cloze_numbers(tmp_path: Path) -> None:
