@@ -54,8 +54,11 @@ class MediaFiles:
         if not target.is_file():
             return None, f"{what} '{src}' not found"
         if (target, what) not in self.problems:
-            with target.open("rb") as file:
-                head = file.read(512)
+            try:
+                with target.open("rb") as file:
+                    head = file.read(512)
+            except OSError as exc:
+                return None, f"{what} '{src}' cannot be read ({exc.strerror or exc})"
             self.problems[target, what] = media_problem(src, target.suffix, head, KINDS[what])
         if why := self.problems[target, what]:
             return None, f"{what} {why}"
@@ -67,7 +70,10 @@ class MediaFiles:
                 night, why = self.add(variant)
                 if night is None:
                     return None, f"night variant of {what} '{src}': {why}"
-            self.files[target] = self._named(target, night)
+            try:
+                self.files[target] = self._named(target, night)
+            except OSError as exc:
+                return None, f"{what} '{src}' cannot be read ({exc.strerror or exc})"
         return self.files[target], ""
 
     def _named(self, path: Path, night: Media | None = None) -> Media:

@@ -103,6 +103,20 @@ def test_a_symlink_out_of_the_card_set_is_refused(write_cards, tmp_path) -> None
     assert problems(root) == ["code.yaml:5: image 'media/link.png' is outside the cards directory"]
 
 
+@pytest.mark.parametrize("read", ["open", "read_bytes"])  # checked, then named
+def test_a_file_that_cannot_be_read_is_a_problem(write_cards, monkeypatch, read: str) -> None:
+    root = card_set(write_cards, '<img src="media/x.png">', x__png=PNG)
+    real = getattr(Path, read)
+
+    def refused(path: Path, *args: object, **kwargs: object) -> object:
+        if path.name == "x.png":
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, read, refused)
+    assert problems(root) == ["code.yaml:5: image 'media/x.png' cannot be read (Permission denied)"]
+
+
 def test_a_night_variant_comes_along(write_cards) -> None:
     root = card_set(write_cards, "![a plot](media/p.svg)", p__svg=SVG, p__night__svg=SVG + b" ")
     rendered = render_card_set(load_card_set(root))
