@@ -39,7 +39,7 @@ class Report:
     restored: list[str] = field(default_factory=list)
     removed_earlier: list[str] = field(default_factory=list)  # by builds before this one
     anki_cards: dict[str, int] = field(default_factory=dict)  # card id -> its note's cards
-    media: list[Path] = field(default_factory=list)  # the media files read
+    read: list[Path] = field(default_factory=list)  # Checked.files_read
 
     @property
     def notetype_changed(self) -> bool:
@@ -139,7 +139,7 @@ def _package(
 
     report = Report(card_set, output, warnings=warnings, lock_found=checked.lock_found)
     report.anki_cards = {r.card.id: len(r.ords) for r in rendered.cards}
-    report.media = [m.source for m in rendered.media]
+    report.read = checked.files_read()
     kinds = sorted({c.kind for c in card_set.cards}, key=KINDS.index) or ["basic"]
     lock = Lock(deck.name, {c.id: deck.subdeck(c) for c in deck.categories}, deck_id=deck.id)
     notetypes = []

@@ -49,6 +49,12 @@ class Checked:
     lock_found: bool = True
     deck_id_changed: Problem | None = None  # the id differs from the lock's: a new deck
 
+    def files_read(self) -> list[Path]:
+        """The files of the card set read besides its YAML files and its lock: the
+        media and the deck's CSS."""
+        css = self.card_set.deck.css_file
+        return [m.source for m in self.rendered.media] + ([css] if css else [])
+
 
 def check(root: Path, cache: bool = True) -> Checked:
     """Everything a build does except writing the package; raises CardSetError with

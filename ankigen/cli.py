@@ -153,7 +153,7 @@ def build(
         _show(lines)
         click.echo(f"wrote {report.output} ({_size(report.size)})")
         if run:
-            run.keep(lines, report.media, report.output)
+            run.keep(lines, report.read, report.output)
 
 
 @main.command()
@@ -181,7 +181,7 @@ def check(cards_dir: Path, no_cache: bool) -> None:
         lines.append((f"{cards_dir}: {_notes(len(checked.card_set.cards), anki_cards)} ok", False))
         _show(lines)
         if run:
-            run.keep(lines, [m.source for m in checked.rendered.media])
+            run.keep(lines, checked.files_read())
 
 
 @main.command()
@@ -456,10 +456,13 @@ def _summary(report: Report) -> list[Line]:
         if earlier:
             echo(f"  the lock remembers {_count(earlier, 'card')} removed by earlier builds")
         echo("  `ankigen plan` finds removed notes in a collection; `ankigen apply` deletes them")
-    if report.notetypes_changed:
-        kinds = [k for k in report.notetypes_changed if k != "basic"]
-        which = f" of {', '.join(kinds)} cards" if kinds else ""
-        echo(f"note type{which} (templates or CSS) changed: re-import updates it")
+    if kinds := report.notetypes_changed:
+        if kinds == ["basic"]:
+            echo("note type (templates or CSS) changed: re-import updates it")
+        else:
+            which = f"type of {kinds[0]}" if len(kinds) == 1 else f"types of {', '.join(kinds)}"
+            them = "it" if len(kinds) == 1 else "them"
+            echo(f"note {which} cards (templates or CSS) changed: re-import updates {them}")
     return lines + _warnings(report.warnings)
 
 

@@ -12,11 +12,11 @@ still the bytes it wrote.
 The digests cover every file under the card set but those in hidden directories (which
 hold no cards: source/files.py), read whole (a change to a file the build does not read
 means running it too), and every file of ankigen. A run is kept only if the files came
-out of it as they went in, and only if every media file it read is among them (an image
-in a hidden directory is not). A card set with a link in it, anything but files and
-directories, or more than SIZE_LIMIT bytes of files is always run. The record lives
-beside the caches (cachefile.py), one file per card set, never inside the card set; a
-record that is missing, damaged or of another format only means running the command.
+out of it as they went in, and only if every other file it read (media, the deck's CSS)
+is among them: one in a hidden directory is not. A card set with a link in it, anything
+but files and directories, more than SIZE_LIMIT bytes of files, or the caches inside it
+is always run. The record lives beside the caches (cachefile.py), one file per card set;
+a record that is missing, damaged or of another format only means running the command.
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ class Run:
     def __init__(self, command: str, root: Path, arguments: list[str]) -> None:
         self.command, self.root = command, root
         self._record = cache_path(root, "replay", suffix=".json")
-        self._files = _files(root, cache_dir()) if (root / DECK_FILE).is_file() else None
+        self._files = _files(root) if _coverable(root) else None
         self._key = None if self._files is None else self._key_of(arguments)
 
     def _key_of(self, arguments: list[str]) -> str | None:
@@ -103,9 +103,10 @@ class Run:
     def keep(
         self, lines: list[Line], read: Iterable[Path] = (), output: Path | None = None
     ) -> None:
-        """Record this run, having printed ``lines``; ``read``: the media files it read;
-        ``output``: the package a build wrote. Kept only if the card set's files are as
-        they were before it ran (a build's lock too) and cover every file it read."""
+        """Record this run, having printed ``lines``; ``read``: the files it read besides
+        the YAML files and the lock; ``output``: the package a build wrote. Kept only if
+        the card set's files are as they were before it ran (a build's lock too) and
+        cover every file it read."""
         if self._key is None or self._files is None:
             return
         base = self.root.resolve()
@@ -115,7 +116,7 @@ class Run:
                 return
             if relative.relative_to(base).as_posix() not in self._files:
                 return
-        if not _unchanged(self.root, cache_dir(), self._files):
+        if not _unchanged(self.root, self._files):
             return
         try:
             runs = json.loads(self._record.read_bytes())["runs"]
@@ -147,20 +148,30 @@ class _NotCovered(Exception):
     """A link, or something that is not a file or a directory, in the card set."""
 
 
-def _files(root: Path, skip: Path) -> dict[str, str] | None:
-    """The digest of every file under ``root``, by its path there (``skip``, the cache
-    directory, left out if it is inside); None if the digests cannot cover the set."""
-    listed = _listing(root, skip)
+def _coverable(root: Path) -> bool:
+    """Whether ``root`` is a card set with the caches outside it (inside it, the YAML
+    files among them would be read, and the record would change every run)."""
+    try:
+        inside = cache_dir().resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError):
+        return False
+    return (root / DECK_FILE).is_file() and not inside
+
+
+def _files(root: Path) -> dict[str, str] | None:
+    """The digest of every file under ``root``, by its path there; None if the digests
+    cannot cover the set."""
+    listed = _listing(root)
     try:
         return None if listed is None else {name: _digest(p) for name, (p, _) in listed.items()}
     except OSError:
         return None
 
 
-def _unchanged(root: Path, skip: Path, files: dict[str, str]) -> bool:
+def _unchanged(root: Path, files: dict[str, str]) -> bool:
     """Whether the files under ``root`` are still ``files``; the newest first, as a file
     that changed is likeliest among them (a build that wrote its lock is told at once)."""
-    listed = _listing(root, skip)
+    listed = _listing(root)
     if listed is None or listed.keys() != files.keys():
         return False
     try:
@@ -170,11 +181,10 @@ def _unchanged(root: Path, skip: Path, files: dict[str, str]) -> bool:
         return False
 
 
-def _listing(root: Path, skip: Path) -> dict[str, tuple[Path, int]] | None:
-    """Every file under ``root`` outside hidden directories and ``skip``, by its path
-    there, with its modification time; None if the digests cannot cover the set."""
+def _listing(root: Path) -> dict[str, tuple[Path, int]] | None:
+    """Every file under ``root`` outside hidden directories, by its path there, with its
+    modification time; None if the digests cannot cover the set."""
     found: dict[str, tuple[Path, int]] = {}
-    skipped = os.path.realpath(skip)
     size = 0
 
     def walk(directory: str, prefix: str) -> None:
@@ -184,7 +194,7 @@ def _listing(root: Path, skip: Path) -> dict[str, tuple[Path, int]] | None:
                 if entry.is_symlink():
                     raise _NotCovered
                 if entry.is_dir():
-                    if not entry.name.startswith(".") and os.path.realpath(entry.path) != skipped:
+                    if not entry.name.startswith("."):
                         walk(entry.path, f"{prefix}{entry.name}/")
                 elif entry.is_file():
                     stat = entry.stat()

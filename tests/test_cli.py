@@ -378,3 +378,26 @@ def test_plan_and_apply_help_say_what_each_takes() -> None:
         "--collection COLLECTION The Anki collection to change: a profile folder or its "
         "collection.anki2, with Anki closed. [required] "
     )
+
+
+def test_each_note_type_that_changed_is_named(write_cards, tmp_path: Path) -> None:
+    from .conftest import DECK, KINDS
+
+    root = write_cards(kinds=KINDS)
+    out = str(tmp_path / "d.apkg")
+    assert run("build", str(root), "-o", out)[0] == 0
+    (root / "deck.css").write_text(".card { color: navy; }\n")
+    write_cards(deck=DECK + "css: deck.css\n")  # the CSS of every note type
+    code, stdout, _ = run("build", str(root), "-o", out)
+    assert (
+        code == 0
+        and (
+            "note types of basic, cloze, reversed, type-in cards (templates or CSS) changed: "
+            "re-import updates them\n"
+        )
+        in stdout
+    )
+    write_cards(kinds=None, deck=DECK + "css: deck.css\n")
+    (root / "deck.css").write_text(".card { color: teal; }\n")
+    code, stdout, _ = run("build", str(root), "-o", out)
+    assert code == 0 and "\nnote type (templates or CSS) changed: re-import updates it\n" in stdout

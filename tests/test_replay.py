@@ -15,7 +15,7 @@ from ankigen.cli import main
 from ankigen.package.lock import LOCK_FILE
 from ankigen.source.validate import DECK_FILE
 
-from .conftest import THEORY
+from .conftest import DECK, THEORY
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -109,6 +109,7 @@ CHANGES: dict[str, Change] = {
     "a file no build reads": _edit("notes.txt"),
     "a hidden file": _edit(".hidden"),
     "a new directory's file": _new_directory,
+    "the deck's CSS": _edit("deck.css", "a { color: blue; }\n"),
     "the image": lambda root, out, mp: (root / "plot.svg").write_text("<svg>two</svg>"),
     "a night variant": lambda root, out, mp: (root / "plot.night.svg").write_text("<svg>d</svg>"),
     "the package": lambda root, out, mp: out.write_bytes(out.read_bytes() + b"\0"),
@@ -132,6 +133,8 @@ def test_any_change_runs_the_build(
     change: str, write_cards, tmp_path: Path, builds, monkeypatch
 ) -> None:
     root = write_cards()
+    (root / "deck.css").write_text(".card { color: red; }\n")
+    write_cards(deck=DECK + "css: deck.css\n")
     _image(root)
     work = tmp_path / "work"
     work.mkdir()
@@ -191,7 +194,16 @@ def test_a_run_during_which_a_file_changed_is_not_kept(write_cards, monkeypatch)
     assert run("check", str(root)) == (0, f"{root}: 3 cards ok\n", "")
 
 
-@pytest.mark.parametrize("case", ["link", "image in a hidden directory", "too large"])
+CASES = [
+    "link",
+    "image in a hidden directory",
+    "CSS in a hidden directory",
+    "the caches inside the card set",
+    "too large",
+]
+
+
+@pytest.mark.parametrize("case", CASES)
 def test_what_the_digests_cannot_cover_always_runs(
     case: str, write_cards, tmp_path: Path, builds, monkeypatch
 ) -> None:
@@ -203,6 +215,12 @@ def test_what_the_digests_cannot_cover_always_runs(
         (root / ".images" / "plot.svg").write_text("<svg>one</svg>")
         theory = THEORY.replace("The second letter.", "See ![a plot](.images/plot.svg).")
         (root / "theory.yaml").write_text(theory, encoding="utf-8")
+    elif case == "CSS in a hidden directory":
+        (root / ".style").mkdir()
+        (root / ".style" / "deck.css").write_text(".card { color: red; }\n")
+        write_cards(deck=DECK + "css: .style/deck.css\n")
+    elif case == "the caches inside the card set":  # their YAML files would be read too
+        monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(root / "cache"))
     else:
         monkeypatch.setattr(replay, "SIZE_LIMIT", 100)
     out = tmp_path / "deck.apkg"
@@ -212,17 +230,6 @@ def test_what_the_digests_cannot_cover_always_runs(
     code, stdout, _ = run("check", str(root))
     code, stdout, _ = run("check", str(root))
     assert code == 0 and len(builds) == 6
-
-
-def test_a_cache_directory_inside_the_card_set_is_left_out(
-    write_cards, tmp_path: Path, builds, monkeypatch
-) -> None:
-    root = write_cards()
-    monkeypatch.setenv("ANKIGEN_CACHE_DIR", str(root / "cache"))
-    out = tmp_path / "deck.apkg"
-    _built_twice(root, out)
-    assert "up to date" in run("build", str(root), "-o", str(out))[1] and len(builds) == 2
-    assert len(list((root / "cache").iterdir())) == 3  # parsed, rendered, replay
 
 
 def test_the_code_digest_reads_every_file_of_ankigen(tmp_path: Path, monkeypatch) -> None:

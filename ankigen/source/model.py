@@ -29,6 +29,7 @@ class Deck:
     numbered_subdecks: bool = False
     css: str = ""  # the deck's own CSS, added to every note type's
     labels: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+    css_file: Path | None = field(default=None, compare=False, hash=False)  # css came from
 
     def label(self, box: str) -> str:
         """The title of a box on the back of a card: the deck's, or the default."""

@@ -152,7 +152,7 @@ def _deck(path: Path, problems: list[Problem], read: Reader) -> Deck | None:
     if not categories and "categories" in data and isinstance(data["categories"], list):
         keys.problem("categories", "deck.yaml lists no categories")
     description = keys.text("description")
-    css = _deck_css(path.parent, keys)
+    css, css_file = _deck_css(path.parent, keys)
     labels: dict[str, str] = {}
     if isinstance(raw_labels := data.get("labels"), LineDict):
         label_keys = _Keys(raw_labels, path, "labels", LABEL_KEYS, problems)
@@ -162,26 +162,37 @@ def _deck(path: Path, problems: list[Problem], read: Reader) -> Deck | None:
     lines = dict(data.key_lines)
     numbered = keys.flag("numbered_subdecks")
     return Deck(
-        name, deck_id, description, tag_root, tuple(categories), path, lines, numbered, css, labels
+        name,
+        deck_id,
+        description,
+        tag_root,
+        tuple(categories),
+        path,
+        lines,
+        numbered,
+        css,
+        labels,
+        css_file,
     )
 
 
-def _deck_css(root: Path, keys: _Keys) -> str:
+def _deck_css(root: Path, keys: _Keys) -> tuple[str, Path | None]:
     """The deck's own CSS file. It goes into every card, so it may load nothing from the
-    network (cards render offline) and may not end the <style> element it is put in."""
+    network (cards render offline) and may not end the <style> element it is put in.
+    Returns it with the file it was read from."""
     name = keys.text("css")
     if not name:
-        return ""
+        return "", None
     path = root / name  # named as every other file of the card set is
     resolved = path.resolve()
     if not resolved.is_relative_to(root.resolve()) or not resolved.is_file():
         keys.problem("css", f"css '{name}' must be a file inside the card set")
-        return ""
+        return "", None
     try:
         css = resolved.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         keys.problem("css", f"css '{name}' cannot be read as UTF-8 text")
-        return ""
+        return "", None
     found = [
         (match.start(), f"{message} (found '{match[0]}')")
         for pattern, message in _CSS_REFUSED
@@ -191,7 +202,7 @@ def _deck_css(root: Path, keys: _Keys) -> str:
         found.append(unclosed)
     for offset, message in found:
         keys.problems.append(Problem(path, css.count("\n", 0, offset) + 1, message))
-    return css
+    return css, resolved
 
 
 def _css_unbalanced(css: str) -> tuple[int, str] | None:
