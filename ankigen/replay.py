@@ -111,10 +111,10 @@ class Run:
             return
         base = self.root.resolve()
         for path in read:
-            relative = path.resolve()
-            if not relative.is_relative_to(base):
+            resolved = path.resolve()
+            if not resolved.is_relative_to(base):
                 return
-            if relative.relative_to(base).as_posix() not in self._files:
+            if resolved.relative_to(base).as_posix() not in self._files:
                 return
         if not _unchanged(self.root, self._files):
             return
