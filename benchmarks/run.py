@@ -203,18 +203,22 @@ def bench_preview(cards: Path, work: Path, runs: int, env: dict[str, str]) -> li
 def open_in_chromium(page: Path, runs: int) -> float | None:
     """Median seconds until ``page`` is open and drawn; None without Playwright or Chromium."""
     try:
-        from playwright.sync_api import sync_playwright
+        from playwright.sync_api import Error, sync_playwright
     except ImportError:
         print("  (no Playwright: the preview is not opened)", file=sys.stderr)
         return None
-    chromium = next(
-        (shutil.which(c) for c in ("chromium", "chromium-browser") if shutil.which(c)), None
-    )
     times = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-        )
+        try:
+            browser = playwright.chromium.launch(
+                executable_path=chromium(), args=["--no-sandbox", "--disable-gpu"]
+            )
+        except Error as exc:  # no browser: the rest of the run is still worth its table
+            reason = str(exc).strip().splitlines()[0]
+            print(
+                f"  (Chromium does not start: {reason}; the preview is not opened)", file=sys.stderr
+            )
+            return None
         try:
             for run in range(runs + 1):
                 context = browser.new_context()
@@ -230,6 +234,13 @@ def open_in_chromium(page: Path, runs: int) -> float | None:
         finally:
             browser.close()
     return statistics.median(times)
+
+
+def chromium() -> str | None:
+    """The system's Chromium, or None for the one Playwright installs."""
+    return next(
+        (found for c in ("chromium", "chromium-browser") if (found := shutil.which(c))), None
+    )
 
 
 def _count(cards: Path) -> str:

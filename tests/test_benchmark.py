@@ -86,3 +86,12 @@ def test_the_plan_benchmark_collection_has_other_notes_and_the_deck(tmp_path: Pa
 def synthetic_set(tmp_path: Path) -> Path:
     synthetic.write_ankigen(tmp_path / "a", 4)
     return tmp_path / "a"
+
+
+def test_a_browser_that_does_not_start_skips_only_the_preview_row(
+    tmp_path: Path, monkeypatch, capsys
+) -> None:
+    (tmp_path / "index.html").write_text("<p>x</p>")
+    monkeypatch.setattr(run, "chromium", lambda: str(tmp_path / "no-such-chromium"))
+    assert run.open_in_chromium(tmp_path / "index.html", 1) is None
+    assert "Chromium does not start" in capsys.readouterr().err
