@@ -21,8 +21,7 @@ from .interrupt import Interrupted, signals_as_exceptions
 
 if TYPE_CHECKING:
     from .build import Report
-
-Line = tuple[str, bool]  # replay.py's: a line to print; True: a warning, on stderr
+    from .replay import Line
 
 CARDS_DIR = click.Path(path_type=Path)  # read_card_set says what is wrong with it
 NO_CACHE = click.option(

@@ -29,7 +29,7 @@ import sys
 import zlib
 from collections.abc import Iterable
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from .cachefile import cache_dir, cache_path, installed_version
 
@@ -68,6 +68,7 @@ class Run:
         self._record = cache_path(root, "replay", suffix=".json")
         self._files = _files(root) if _coverable(root) else None
         self._key = None if self._files is None else self._key_of(arguments)
+        self._recorded: dict[str, Any] | None = None
 
     def _key_of(self, arguments: list[str]) -> str | None:
         try:
@@ -85,11 +86,21 @@ class Run:
             return None
         return hashlib.sha256(json.dumps(context).encode()).hexdigest()
 
+    def _runs(self) -> dict[str, Any]:
+        """The recorded runs, by command; none if the record is missing or damaged."""
+        if self._recorded is None:
+            try:
+                runs = json.loads(self._record.read_bytes())["runs"]
+            except (OSError, ValueError, KeyError, TypeError):
+                runs = {}
+            self._recorded = runs if isinstance(runs, dict) else {}
+        return self._recorded
+
     def replay(self) -> Kept | None:
         if self._key is None:
             return None
         try:
-            entry = json.loads(self._record.read_bytes())["runs"][self.command]
+            entry = self._runs()[self.command]
             if entry["key"] != self._key:
                 return None
             output = None if entry["output"] is None else Path(entry["output"])
@@ -118,12 +129,10 @@ class Run:
                 return
         if not _unchanged(self.root, self._files):
             return
-        try:
-            runs = json.loads(self._record.read_bytes())["runs"]
-            if not isinstance(runs, dict):
-                runs = {}
-        except (OSError, ValueError, KeyError, TypeError):
-            runs = {}
+        from .atomic import write_atomically
+        from .errors import CardSetError
+
+        runs = self._runs()
         try:
             runs[self.command] = {
                 "key": self._key,
@@ -132,15 +141,8 @@ class Run:
                 "digest": None if output is None else _digest(output),
                 "size": 0 if output is None else output.stat().st_size,
             }
-            self._record.parent.mkdir(parents=True, exist_ok=True)
-            temporary = self._record.with_name(f"{self._record.name}.{os.getpid()}.tmp")
-            try:
-                temporary.write_text(json.dumps({"runs": runs}), encoding="utf-8")
-                os.replace(temporary, self._record)
-            except BaseException:  # interrupted, or the disk full: no temporary left
-                temporary.unlink(missing_ok=True)
-                raise
-        except OSError:  # a record that cannot be written only means running next time
+            write_atomically(self._record, json.dumps({"runs": runs}).encode())
+        except (OSError, CardSetError):  # a record not written only means running next time
             pass
 
 
